@@ -1,0 +1,2 @@
+// Umbrella header for the CMicroHTTPD system library (Debian package libmicrohttpd-dev).
+#include <microhttpd.h>

@@ -1,0 +1,2 @@
+// Umbrella header for the CSQLite3 system library (Debian package libsqlite3-dev).
+#include <sqlite3.h>

@@ -1,0 +1,2 @@
+// Umbrella header for the CSeccomp system library (Debian package libseccomp-dev).
+#include <seccomp.h>

@@ -1,0 +1,2 @@
+// Umbrella header for the CYAML system library (Debian package libyaml-dev).
+#include <yaml.h>

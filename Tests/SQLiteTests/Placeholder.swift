@@ -1,0 +1,7 @@
+import Testing
+
+@testable import SQLite
+
+@Suite struct SQLitePlaceholderTests {
+    @Test func builds() {}
+}

@@ -1,0 +1,7 @@
+import Testing
+
+@testable import SnapPackage
+
+@Suite struct SnapPackagePlaceholderTests {
+    @Test func builds() {}
+}

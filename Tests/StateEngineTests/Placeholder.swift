@@ -1,0 +1,7 @@
+import Testing
+
+@testable import StateEngine
+
+@Suite struct StateEnginePlaceholderTests {
+    @Test func builds() {}
+}

@@ -1,0 +1,2 @@
+import StateEngine
+print(Migration.embedded.count)
