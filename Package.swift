@@ -38,8 +38,8 @@ let package = Package(
         systemLibrary("CCrypto", pkgConfig: "libcrypto", debian: "libssl-dev"),
         systemLibrary("CMicroHTTPD", pkgConfig: "libmicrohttpd", debian: "libmicrohttpd-dev"),
 
-        /// Typed C functions for variadic and macro-only calls (SQLITE_TRANSIENT, prctl, ioctl...).
-        .target(name: "CSnapShim", dependencies: ["CSQLite3"]),
+        /// Typed C functions for system calls Swift cannot make (prctl, ioctl, syscall numbers...).
+        .target(name: "CSnapShim"),
 
         // MARK: - Foundation layers (no Foundation import; usable on the launch path)
 
@@ -51,7 +51,7 @@ let package = Package(
         // MARK: - Storage and the state engine
 
         /// A small owner of libsqlite3 handles: connections, statements, transactions.
-        .target(name: "SQLite", dependencies: ["CSQLite3", "CSnapShim"], swiftSettings: strictSwift),
+        .target(name: "SQLite", dependencies: ["CSQLite3"], swiftSettings: strictSwift),
         /// The event-sourced state machine: changes, tasks, events, projections, executor, replay.
         .target(
             name: "StateEngine",
@@ -65,7 +65,7 @@ let package = Package(
         /// snap.yaml, validation, reading .snap images, digests and packing.
         .target(
             name: "SnapPackage",
-            dependencies: ["CYAML", "CSquashFuse", "CCrypto", "CSnapShim"],
+            dependencies: ["CYAML", "CSquashFuse", "CCrypto"],
             swiftSettings: strictSwift
         ),
 

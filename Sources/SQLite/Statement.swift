@@ -1,5 +1,8 @@
 import CSQLite3
-import CSnapShim
+
+/// SQLite's SQLITE_TRANSIENT destructor: SQLite copies the bound value before the call
+/// returns. The C macro is a cast of -1, which Swift cannot import.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// A prepared statement, finalized when the last reference goes away.
 ///
@@ -39,19 +42,15 @@ public final class Statement {
 
     /// Binds a copy of `value` as UTF-8 text to the 1-based parameter `index`.
     public func bind(_ value: String, at index: Int32) throws {
-        var value = value
-        let code = value.withUTF8 { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                csnap_sqlite3_bind_text_copy(handle, index, chars.baseAddress, Int32(chars.count))
-            }
-        }
+        let code = value.withCString { sqlite3_bind_text(handle, index, $0, -1, transient) }
         try check(code)
     }
 
     /// Binds a copy of `bytes` as a blob to the 1-based parameter `index`.
     public func bind(bytes: [UInt8], at index: Int32) throws {
+        guard !bytes.isEmpty else { return try check(sqlite3_bind_zeroblob(handle, index, 0)) }
         let code = bytes.withUnsafeBytes { buffer in
-            csnap_sqlite3_bind_blob_copy(handle, index, buffer.baseAddress, Int32(buffer.count))
+            sqlite3_bind_blob(handle, index, buffer.baseAddress, Int32(buffer.count), transient)
         }
         try check(code)
     }
