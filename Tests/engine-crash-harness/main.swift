@@ -1,2 +1,3 @@
 import StateEngine
+
 print(Migration.embedded.count)

@@ -1,0 +1,63 @@
+import SQLite
+
+/// A set of tables derived from the event log.
+///
+/// A projection's tables are created by a migration and written only by ``apply(_:to:)``,
+/// in the same transaction that appends the event. Because the tables depend on
+/// nothing but the events, deleting their rows and applying every event again gives
+/// the same rows; ``Replayer`` does exactly that, online and offline.
+public protocol Projection: Sendable {
+    /// A short name for messages and `snap-log state`.
+    var name: String { get }
+    /// The tables this projection owns, children before parents (the order rows are deleted in).
+    var tables: [String] { get }
+    /// Updates the tables for one event. Events of types the projection ignores are passed too.
+    func apply(_ event: Event, to database: Connection) throws
+    /// Finishes derived values after a batch of events (default: nothing).
+    func finishBatch(in database: Connection) throws
+}
+
+extension Projection {
+    public func finishBatch(in database: Connection) throws {}
+}
+
+/// Applies events to a list of projections on one connection.
+///
+/// Owned by whoever owns the connection: the engine's writer queue, a rebuild, or
+/// `snap-log`.
+final class Projector {
+    let projections: [any Projection]
+    let database: Connection
+
+    init(database: Connection, projections: [any Projection]) throws {
+        self.database = database
+        self.projections = [ChangesProjection()] + projections
+        try ChangesProjection.prepare(database)
+    }
+
+    /// Every table owned by a projection, in deletion order.
+    var tables: [String] { projections.flatMap(\.tables) }
+
+    func apply(_ event: Event) throws {
+        for projection in projections {
+            try projection.apply(event, to: database)
+        }
+    }
+
+    func finishBatch() throws {
+        for projection in projections {
+            try projection.finishBatch(in: database)
+        }
+    }
+
+    /// Deletes every projected row, leaving the log alone.
+    func reset() throws {
+        for table in tables {
+            try database.execute("DELETE FROM \(table)")
+        }
+        try database.execute("DELETE FROM temp.dirty_changes")
+    }
+}
+
+@available(*, unavailable, message: "a projector belongs to the thread that owns its connection")
+extension Projector: Sendable {}

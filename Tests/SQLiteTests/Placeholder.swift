@@ -1,7 +1,0 @@
-import Testing
-
-@testable import SQLite
-
-@Suite struct SQLitePlaceholderTests {
-    @Test func builds() {}
-}

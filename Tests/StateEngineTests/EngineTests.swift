@@ -1,0 +1,225 @@
+import Foundation
+import SQLite
+import Synchronization
+import Testing
+
+@testable import StateEngine
+
+@Suite("Engine")
+struct EngineTests {
+    let scratch = ScratchDirectory()
+    let journal = Journal()
+
+    func makeEngine(maxRunning: Int = 4) throws -> Engine {
+        try Engine(
+            path: scratch.file("state.db"),
+            handlers: fileHandlers(directory: scratch.path, journal: journal),
+            projections: [FilesProjection()],
+            migrations: Migration.embedded + [FilesProjection.migration],
+            options: Engine.Options(maxRunning: maxRunning)
+        )
+    }
+
+    func load(_ engine: Engine, _ id: Int64) async throws -> ChangeRecord {
+        try #require(try await engine.withDatabase { try ChangeRecord.load(id, from: $0) })
+    }
+
+    @Test("a change whose tasks all succeed ends Done, with its facts projected")
+    func changeRunsToDone() async throws {
+        let engine = try makeEngine()
+        engine.start()
+        let id = try await engine.addChange(chainChange(["a", "b", "c"]))
+        await engine.waitForChange(id)
+
+        let change = try await load(engine, id)
+        #expect(change.status == .done)
+        #expect(change.isReady)
+        #expect(change.readyTime != nil)
+        #expect(change.tasks.map(\.status) == [.done, .done, .done])
+        #expect(journal.all == ["do a", "do b", "do c"])
+        let files = try await engine.withDatabase { try Replayer.dump("test_files", in: $0).rows }
+        #expect(files.map { $0[0] } == [.text("a"), .text("b"), .text("c")])
+    }
+
+    @Test("a failing task undoes every done task of its change in reverse order")
+    func failureUndoesInReverse() async throws {
+        let engine = try makeEngine()
+        engine.start()
+        let id = try await engine.addChange(chainChange(["a", "b", "c"], failing: true))
+        await engine.waitForChange(id)
+
+        let change = try await load(engine, id)
+        #expect(change.status == .error)
+        #expect(change.err == "cannot perform the following tasks:\n- Fail on purpose (disk on fire)")
+        #expect(change.tasks.map(\.status) == [.undone, .undone, .undone, .error])
+        #expect(journal.all == ["do a", "do b", "do c", "fail", "undo c", "undo b", "undo a"])
+        for name in ["a", "b", "c"] {
+            #expect(!FileManager.default.fileExists(atPath: scratch.file(name)))
+        }
+        let files = try await engine.withDatabase { try Replayer.dump("test_files", in: $0).rows }
+        #expect(files.isEmpty)
+        let failed = try #require(change.tasks.last)
+        #expect(failed.log.last?.hasSuffix("ERROR disk on fire") == true)
+    }
+
+    @Test("tasks without edges run concurrently and a failure holds what has not started")
+    func failureHoldsUnstartedTasks() async throws {
+        let engine = try makeEngine(maxRunning: 1)
+        engine.start()
+        var change = NewChange(kind: "test", summary: "Parallel", snapNames: ["x"])
+        let first = change.addTask(kind: "fail", summary: "Fail first")
+        change.addTask(kind: "create-file", summary: "Later", data: ["name": "later"], waitingFor: [first])
+        change.addTask(kind: "create-file", summary: "Independent", data: ["name": "independent"])
+        let id = try await engine.addChange(change)
+        await engine.waitForChange(id)
+
+        let tasks = try await load(engine, id).tasks
+        #expect(tasks[0].status == .error)
+        #expect(tasks[1].status == .hold)
+        #expect(tasks[2].status == .hold || tasks[2].status == .undone)
+    }
+
+    @Test("two changes on the same snap conflict with snap-change-conflict")
+    func conflictingChangesAreRefused() async throws {
+        let engine = try makeEngine()
+        // Not started: the first change stays in progress.
+        _ = try await engine.addChange(chainChange(["a"], snap: "hello"))
+        let error = await #expect(throws: StateEngineError.self) {
+            try await engine.addChange(chainChange(["b"], snap: "hello"))
+        }
+        #expect(error?.code == .changeConflict)
+        #expect(error?.apiKind == "snap-change-conflict")
+        #expect(error?.message == "snap \"hello\" has \"install-snap\" change in progress")
+        _ = try await engine.addChange(chainChange(["c"], snap: "other"))
+    }
+
+    @Test("wait-for edges that form a cycle are refused")
+    func cyclesAreRefused() async throws {
+        let engine = try makeEngine()
+        var change = NewChange(kind: "test", summary: "Cycle")
+        let a = change.addTask(kind: "create-file", summary: "A")
+        let b = change.addTask(kind: "create-file", summary: "B", waitingFor: [a])
+        change.addWait(a, for: b)
+        let error = await #expect(throws: StateEngineError.self) { try await engine.addChange(change) }
+        #expect(error?.code == .invalidChange)
+        #expect(engine.pendingChangeIDs.isEmpty)
+    }
+
+    @Test("aborting a change undoes what ran and holds the rest")
+    func abortUndoesAndHolds() async throws {
+        let gate = Gate()
+        let slow = TaskHandler(
+            kind: "slow",
+            perform: { _ in
+                await gate.wait()
+                return .done
+            }
+        )
+        let engine = try Engine(
+            path: scratch.file("state.db"),
+            handlers: fileHandlers(directory: scratch.path, journal: journal) + [slow]
+        )
+        engine.start()
+        var change = NewChange(kind: "install-snap", summary: "Abortable", snapNames: ["s"])
+        let first = change.addTask(kind: "create-file", summary: "First", data: ["name": "first"])
+        let second = change.addTask(kind: "slow", summary: "Slow", waitingFor: [first])
+        change.addTask(kind: "create-file", summary: "Last", data: ["name": "last"], waitingFor: [second])
+        let id = try await engine.addChange(change)
+        await gate.waitUntilEntered()
+
+        try await engine.abortChange(id)
+        gate.open()
+        await engine.waitForChange(id)
+
+        let record = try await load(engine, id)
+        #expect(record.tasks.map(\.status) == [.undone, .undone, .hold])
+        #expect(record.status == .undone)
+        #expect(record.err == nil)
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("first")))
+
+        let again = await #expect(throws: StateEngineError.self) { try await engine.abortChange(id) }
+        #expect(again?.message == "cannot abort change \(id) with nothing pending")
+        let missing = await #expect(throws: StateEngineError.self) { try await engine.abortChange(999) }
+        #expect(missing?.code == .notFound)
+    }
+
+    @Test("a handler can report progress, log, store data and ask to be retried")
+    func handlerReportsBack() async throws {
+        let attempts = Mutex(0)
+        let flaky = TaskHandler(
+            kind: "flaky",
+            perform: { context in
+                let attempt = attempts.withLock { count -> Int in
+                    count += 1
+                    return count
+                }
+                context.setProgress(label: "bytes", done: Int64(attempt) * 10, total: 20)
+                context.log("attempt \(attempt)")
+                if attempt < 2 { return .retry(after: .milliseconds(20), reason: "store busy") }
+                context.setData("attempts", .int(Int64(attempt)))
+                return .done
+            }
+        )
+        let engine = try Engine(path: scratch.file("state.db"), handlers: [flaky])
+        engine.start()
+        var change = NewChange(kind: "test", summary: "Flaky")
+        change.addTask(kind: "flaky", summary: "Try twice")
+        let id = try await engine.addChange(change)
+        await engine.waitForChange(id)
+
+        let record = try await load(engine, id)
+        let task = try #require(record.tasks.first)
+        #expect(task.status == .done)
+        #expect(task.progressDone == 20 && task.progressTotal == 20 && task.progressLabel == "bytes")
+        #expect(task.data["attempts"] == .int(2))
+        #expect(task.log.count == 3)
+        #expect(task.log[1].contains("INFO will retry in"))
+        #expect(task.log[1].hasSuffix("store busy"))
+    }
+
+    @Test("a change's status is derived from its tasks in the documented order")
+    func derivedStatus() {
+        #expect(TaskStatus.derived(from: []) == .hold)
+        #expect(TaskStatus.derived(from: [.done, .doing, .do]) == .doing)
+        #expect(TaskStatus.derived(from: [.undone, .error, .hold]) == .error)
+        #expect(TaskStatus.derived(from: [.undone, .hold]) == .undone)
+        #expect(TaskStatus.derived(from: [.done, .abort]) == .abort)
+        #expect(TaskStatus.derived(from: [.undo, .doing]) == .undo)
+    }
+
+    @Test("rebuilding every projection from the log gives identical tables")
+    func rebuildGivesIdenticalTables() async throws {
+        let engine = try makeEngine()
+        engine.start()
+        for index in 0..<5 {
+            let id = try await engine.addChange(
+                chainChange(["f\(index)a", "f\(index)b"], failing: index % 2 == 1, snap: "s\(index)")
+            )
+            await engine.waitForChange(id)
+        }
+        let (before, after, applied) = try await engine.withDatabase { database in
+            let before = try dumpProjections(database, extra: [FilesProjection()])
+            let applied = try Replayer(database: database, projections: [FilesProjection()]).rebuild()
+            return (before, try dumpProjections(database, extra: [FilesProjection()]), applied)
+        }
+        #expect(applied > 30)
+        #expect(before["tasks"]?.count == 12)
+        #expect(before == after)
+    }
+}
+
+/// Lets a test hold a handler inside its body until the test opens the gate.
+final class Gate: Sendable {
+    private let state = Mutex<(entered: Bool, open: Bool)>((false, false))
+
+    func wait() async {
+        state.withLock { $0.entered = true }
+        while !state.withLock({ $0.open }) { try? await Task.sleep(for: .milliseconds(2)) }
+    }
+
+    func waitUntilEntered() async {
+        while !state.withLock({ $0.entered }) { try? await Task.sleep(for: .milliseconds(2)) }
+    }
+
+    func open() { state.withLock { $0.open = true } }
+}

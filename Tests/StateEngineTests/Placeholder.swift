@@ -1,7 +1,0 @@
-import Testing
-
-@testable import StateEngine
-
-@Suite struct StateEnginePlaceholderTests {
-    @Test func builds() {}
-}
