@@ -34,8 +34,10 @@ final class EventWriter: Sendable {
 
     /// Creates a writer owning `projector` and its connection.
     ///
-    /// - Parameter afterCommit: Called on the writer queue after each durable commit with
-    ///   the number of events it held; fault-injection tests use it to stop at a boundary.
+    /// - Parameters:
+    ///   - projector: Owns the connection the events are appended through.
+    ///   - afterCommit: Called on the writer queue after each durable commit with the number
+    ///     of events it held; fault-injection tests use it to stop at a boundary.
     init(projector: Projector, afterCommit: (@Sendable (Int) -> Void)?) {
         self.projector = projector
         self.afterCommit = afterCommit

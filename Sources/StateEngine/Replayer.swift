@@ -10,7 +10,10 @@ public struct Replayer {
 
     /// Prepares to replay into the projection tables of `database`.
     ///
-    /// - Parameter projections: The domain projections, beside the engine's own.
+    /// - Parameters:
+    ///   - database: Holds both the log and the projection tables.
+    ///   - projections: The domain projections, beside the engine's own.
+    /// - Throws: ``SQLiteError`` when the connection cannot be prepared.
     public init(database: Connection, projections: [any Projection] = []) throws {
         projector = try Projector(database: database, projections: projections)
     }
@@ -62,7 +65,9 @@ public struct Replayer {
     public static func dump(_ table: String, in database: Connection) throws -> (
         columns: [String], rows: [[SQLiteValue]]
     ) {
-        let statement = try database.prepare("SELECT * FROM \(table) ORDER BY 1, 2")
+        let columnCount = try database.prepare("SELECT * FROM \(table)").columnCount
+        let order = (1...max(columnCount, 1)).map(String.init).joined(separator: ", ")
+        let statement = try database.prepare("SELECT * FROM \(table) ORDER BY \(order)")
         let columns = (0..<statement.columnCount).map { statement.columnName($0) }
         var rows: [[SQLiteValue]] = []
         while try statement.step() { rows.append(statement.row()) }

@@ -17,6 +17,7 @@ public enum StateDatabase {
     /// - Parameters:
     ///   - path: The database file.
     ///   - migrations: The schema steps, in any order; defaults to `migrations/*.sql`.
+    /// - Returns: The open connection, in WAL mode with full synchronous commits.
     /// - Throws: ``StateEngineError`` naming the file and the cause.
     public static func open(path: String, migrations: [Migration] = Migration.embedded) throws -> Connection {
         let existed = access(path, F_OK) == 0
