@@ -75,6 +75,9 @@ public final class Statement {
         }
     }
 
+    /// The largest parameter number the statement uses (sqlite3_bind_parameter_count).
+    public var parameterCount: Int32 { sqlite3_bind_parameter_count(handle) }
+
     // MARK: Stepping
 
     /// Advances to the next row. Returns false once the statement is done.

@@ -3,56 +3,59 @@ import SQLite
 /// The engine's own projection: the `changes`, `change_snaps`, `tasks`, `task_edges`
 /// and `task_log` tables.
 ///
-/// Payload fields are read by SQLite's JSON functions inside the statements, which keeps
-/// replay fast. A change's status, readiness, error text and ready time are derived
-/// from its tasks once per batch, for the changes the batch touched.
-struct ChangesProjection: Projection {
-    var name: String { "changes" }
-    var tables: [String] { ["task_log", "task_edges", "tasks", "change_snaps", "changes"] }
+/// Payload fields are read by SQLite's JSON functions inside prepared statements, which
+/// keeps replay fast. A change's status, readiness, error text and ready time are
+/// derived from its tasks once per batch, for the changes the batch touched.
+final class ChangesProjection {
+    static let tables = ["task_log", "task_edges", "tasks", "change_snaps", "changes"]
 
-    /// Creates the per-connection table that lists the changes a batch touched.
-    static func prepare(_ database: Connection) throws {
-        try database.execute("CREATE TEMP TABLE IF NOT EXISTS dirty_changes (id INTEGER PRIMARY KEY)")
+    private let database: Connection
+    private let statements: [String: Statement]
+    private var dirty: Set<Int64> = []
+
+    init(database: Connection) throws {
+        self.database = database
+        var statements: [String: Statement] = [:]
+        for (type, sql) in Self.applySQL {
+            statements[type] = try database.prepare(sql)
+        }
+        self.statements = statements
     }
 
-    func apply(_ event: Event, to database: Connection) throws {
-        guard EventType.all.contains(event.type), let changeID = event.changeID else { return }
-        switch event.type {
-        case EventType.changeAdded:
-            try database.cached(Self.insertChange).run(changeID, event.payload, event.time)
+    /// Updates the tables for one of the engine's own events; other events are ignored.
+    func apply(_ event: Event) throws {
+        guard let changeID = event.changeID, let statement = statements[event.type] else { return }
+        // Each statement uses the parameters it needs, numbered as above; bind only those.
+        let count = statement.parameterCount
+        try statement.bind(changeID, at: 1)
+        if count >= 2 { try event.taskID.bind(to: statement, at: 2) }
+        if count >= 3 { try statement.bind(event.payload, at: 3) }
+        if count >= 4 { try statement.bind(event.time, at: 4) }
+        if count >= 5 { try statement.bind(event.sequence, at: 5) }
+        defer { statement.reset() }
+        try statement.step()
+        if event.type == EventType.changeAdded {
             try database.cached(Self.insertChangeSnaps).run(changeID, event.payload)
-        case EventType.taskAdded:
-            try database.cached(Self.insertTask).run(event.taskID, changeID, event.payload, event.time)
+        } else if event.type == EventType.taskAdded {
             try database.cached(Self.insertEdges).run(event.taskID, event.payload)
-        case EventType.taskStatus:
-            try database.cached(Self.updateStatus).run(event.payload, event.time, event.taskID)
-        case EventType.taskProgress:
-            try database.cached(Self.updateProgress).run(event.payload, event.taskID)
-        case EventType.taskLog:
-            try database.cached(Self.insertLog).run(event.taskID, event.sequence, event.payload)
-        case EventType.taskData:
-            try database.cached(Self.updateTaskData).run(event.payload, event.taskID)
-        case EventType.changeData:
-            try database.cached(Self.updateChangeData).run(event.payload, changeID)
-        case EventType.changeAbort:
-            try database.cached(Self.markAbort).run(changeID)
-        default:
-            return
         }
-        try database.cached(Self.markDirty).run(changeID)
+        dirty.insert(changeID)
     }
 
-    func finishBatch(in database: Connection) throws {
-        var dirty: [Int64] = []
-        try database.cached("SELECT id FROM temp.dirty_changes").forEachRow { dirty.append($0.int64(0)) }
-        for changeID in dirty {
-            try refresh(changeID, in: database)
+    /// Derives the touched changes' status, readiness, ready time and error text.
+    func finishBatch() throws {
+        for changeID in dirty.sorted() {
+            try refresh(changeID)
         }
-        try database.execute("DELETE FROM temp.dirty_changes")
+        dirty.removeAll(keepingCapacity: true)
     }
 
-    /// Derives a change's status, readiness, ready time and error text from its tasks.
-    private func refresh(_ changeID: Int64, in database: Connection) throws {
+    /// Forgets the changes touched so far, after their rows were deleted.
+    func reset() {
+        dirty.removeAll()
+    }
+
+    private func refresh(_ changeID: Int64) throws {
         var statuses: [TaskStatus] = []
         try database.cached("SELECT DISTINCT status FROM tasks WHERE change_id = ?").forEachRow(changeID) { row in
             statuses.append(TaskStatus(rawValue: row.string(0)) ?? .error)
@@ -68,15 +71,16 @@ struct ChangesProjection: Projection {
             status = explicitStatus
         }
 
-        let err = status == .error ? try errorText(changeID, in: database) : nil
+        let err = status == .error ? try errorText(changeID) : nil
         try database.cached(Self.updateChange).run(status.rawValue, status.isReady ? 1 : 0, err, changeID)
     }
 
     /// The text a failed change reports: one line per failed task with its reason.
-    private func errorText(_ changeID: Int64, in database: Connection) throws -> String {
+    private func errorText(_ changeID: Int64) throws -> String {
         var lines = ["cannot perform the following tasks:"]
-        let query =
-            "SELECT summary, coalesce(error, 'failed') FROM tasks WHERE change_id = ? AND status = 'Error' ORDER BY id"
+        let query = """
+            SELECT summary, coalesce(error, 'failed') FROM tasks WHERE change_id = ? AND status = 'Error' ORDER BY id
+            """
         try database.cached(query).forEachRow(changeID) { row in
             lines.append("- \(row.string(0)) (\(row.string(1)))")
         }
@@ -85,20 +89,33 @@ struct ChangesProjection: Projection {
 
     // MARK: Statements
 
+    /// One statement per event type, with parameters ?1 change id, ?2 task id, ?3 payload,
+    /// ?4 time, ?5 sequence.
+    private static let applySQL: [String: String] = [
+        EventType.changeAdded: insertChange,
+        EventType.taskAdded: insertTask,
+        EventType.taskStatus: updateStatus,
+        EventType.taskProgress: updateProgress,
+        EventType.taskLog: insertLog,
+        EventType.taskData: updateTaskData,
+        EventType.changeData: updateChangeData,
+        EventType.changeAbort: markAbort,
+    ]
+
     private static let insertChange = """
         INSERT INTO changes (id, kind, summary, status, explicit_status, ready, spawn_time, ready_time, data)
         SELECT ?1, p ->> '$.kind', p ->> '$.summary', coalesce(p ->> '$.status', 'Hold'), p ->> '$.status',
-               coalesce(p ->> '$.status', 'Hold') IN ('Done', 'Undone', 'Hold', 'Error'), ?3,
-               CASE WHEN coalesce(p ->> '$.status', 'Hold') IN ('Done', 'Undone', 'Hold', 'Error') THEN ?3 END,
+               coalesce(p ->> '$.status', 'Hold') IN ('Done', 'Undone', 'Hold', 'Error'), ?4,
+               CASE WHEN coalesce(p ->> '$.status', 'Hold') IN ('Done', 'Undone', 'Hold', 'Error') THEN ?4 END,
                coalesce(p -> '$.data', '{}')
-        FROM (SELECT ?2 AS p)
+        FROM (SELECT ?3 AS p)
         """
     private static let insertChangeSnaps = """
         INSERT OR IGNORE INTO change_snaps (change_id, snap_name) SELECT ?1, value FROM json_each(?2, '$.snap-names')
         """
     private static let insertTask = """
         INSERT INTO tasks (id, change_id, kind, summary, status, spawn_time, data)
-        SELECT ?1, ?2, p ->> '$.kind', p ->> '$.summary', coalesce(p ->> '$.status', 'Do'), ?4,
+        SELECT ?2, ?1, p ->> '$.kind', p ->> '$.summary', coalesce(p ->> '$.status', 'Do'), ?4,
                coalesce(p -> '$.data', '{}')
         FROM (SELECT ?3 AS p)
         """
@@ -106,25 +123,31 @@ struct ChangesProjection: Projection {
         INSERT OR IGNORE INTO task_edges (task_id, waits_for) SELECT ?1, value FROM json_each(?2, '$.wait-for')
         """
     private static let updateStatus = """
-        UPDATE tasks SET status = ?1 ->> '$.status', error = coalesce(?1 ->> '$.error', error),
-               ready_time = CASE WHEN ?1 ->> '$.status' IN ('Done', 'Undone', 'Hold', 'Error') THEN ?2 END
-        WHERE id = ?3
+        UPDATE tasks SET status = ?3 ->> '$.status', error = coalesce(?3 ->> '$.error', error),
+               ready_time = CASE WHEN ?3 ->> '$.status' IN ('Done', 'Undone', 'Hold', 'Error') THEN ?4 END
+        WHERE id = ?2
         """
     private static let updateProgress = """
-        UPDATE tasks SET progress_label = ?1 ->> '$.label', progress_done = ?1 ->> '$.done',
-               progress_total = ?1 ->> '$.total'
+        UPDATE tasks SET progress_label = ?3 ->> '$.label', progress_done = ?3 ->> '$.done',
+               progress_total = ?3 ->> '$.total'
         WHERE id = ?2
         """
     private static let insertLog =
-        "INSERT OR REPLACE INTO task_log (task_id, seq, line) VALUES (?1, ?2, ?3 ->> '$.line')"
+        """
+        INSERT OR REPLACE INTO task_log (task_id, seq, line)
+        VALUES (?2, ?5, ?3 ->> '$.line')
+        """
     private static let updateTaskData = """
-        UPDATE tasks SET data = json_set(data, '$."' || (?1 ->> '$.key') || '"', json(?1 -> '$.value')) WHERE id = ?2
+        UPDATE tasks SET data = json_set(data, '$."' || (?3 ->> '$.key') || '"', json(?3 -> '$.value'))
+        WHERE id = ?2
         """
     private static let updateChangeData = """
-        UPDATE changes SET data = json_set(data, '$."' || (?1 ->> '$.key') || '"', json(?1 -> '$.value')) WHERE id = ?2
+        UPDATE changes SET data = json_set(data, '$."' || (?3 ->> '$.key') || '"', json(?3 -> '$.value'))
+        WHERE id = ?1
         """
-    private static let markAbort = "UPDATE changes SET abort_requested = 1 WHERE id = ?1"
-    private static let markDirty = "INSERT OR IGNORE INTO temp.dirty_changes (id) VALUES (?1)"
+    private static let markAbort = """
+        UPDATE changes SET abort_requested = 1 WHERE id = ?1
+        """
     private static let updateChange = """
         UPDATE changes
         SET status = ?1, ready = ?2, err = ?3,

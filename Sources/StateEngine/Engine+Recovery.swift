@@ -36,6 +36,7 @@ extension Engine {
                     abortTasks(of: changeID, in: &state, events: &events)
                 }
             }
+            state.schedulable.formUnion(state.changes.keys)
             commit(events, in: &state, checking: Set(state.changes.keys))
         }
     }

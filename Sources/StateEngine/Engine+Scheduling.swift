@@ -13,12 +13,16 @@ extension Engine {
         }
     }
 
-    /// One pass over the changes in progress; returns true when it settled a task on the spot.
+    /// One pass over the changes where something moved; returns true when it settled a task
+    /// on the spot. A change stays schedulable while the concurrency limit cuts its scan short.
     private func scan(_ state: inout EngineState, events: inout [PendingEvent], touched: inout Set<Int64>) -> Bool {
         let now = Timestamp.now()
         var settled = false
-        for changeID in state.changes.keys.sorted() {
-            guard let change = state.changes[changeID], change.isCommitted else { continue }
+        for changeID in state.schedulable.sorted() {
+            guard let change = state.changes[changeID], change.isCommitted else {
+                state.schedulable.remove(changeID)
+                continue
+            }
             for taskID in change.taskIDs {
                 guard state.runningCount < options.maxRunning else { return settled }
                 guard let task = state.tasks[taskID], task.running == nil else { continue }
@@ -28,6 +32,7 @@ extension Engine {
                 touched.insert(changeID)
                 if state.tasks[taskID]?.running == nil { settled = true }
             }
+            state.schedulable.remove(changeID)
         }
         return settled
     }
@@ -104,8 +109,10 @@ extension Engine {
             }
         }
         if let retryDelay {
+            let changeID = context.changeID
             Task.detached {
                 try? await Task.sleep(for: retryDelay)
+                self.state.withLock { _ = $0.schedulable.insert(changeID) }
                 self.pump()
             }
         }
@@ -181,6 +188,7 @@ extension Engine {
     ) {
         guard let task = state.tasks[taskID] else { return }
         state.tasks[taskID]?.status = status
+        state.schedulable.insert(task.changeID)
         var payload: [String: JSONValue] = ["status": .string(status.rawValue)]
         if let error { payload["error"] = .string(error) }
         events.append(

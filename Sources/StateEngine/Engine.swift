@@ -102,6 +102,7 @@ public final class Engine: Sendable {
         }
         state.withLock { state in
             state.changes[changeID]?.isCommitted = true
+            state.schedulable.insert(changeID)
             commit([], in: &state, checking: [changeID])
         }
         pump()

@@ -33,6 +33,8 @@ struct EngineChange: Sendable {
 /// Everything the executor decides from, guarded by the engine's lock.
 struct EngineState: Sendable {
     var changes: [Int64: EngineChange] = [:]
+    /// Changes in which a task may have become startable since they were last scanned.
+    var schedulable: Set<Int64> = []
     var tasks: [Int64: EngineTask] = [:]
     var runningCount = 0
     var nextChangeID: Int64 = 1

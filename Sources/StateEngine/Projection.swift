@@ -21,30 +21,34 @@ extension Projection {
     public func finishBatch(in database: Connection) throws {}
 }
 
-/// Applies events to a list of projections on one connection.
+/// Applies events to the engine's own projection and a list of domain projections, on one
+/// connection.
 ///
 /// Owned by whoever owns the connection: the engine's writer queue, a rebuild, or
 /// `snap-log`.
 final class Projector {
     let projections: [any Projection]
     let database: Connection
+    private let changes: ChangesProjection
 
     init(database: Connection, projections: [any Projection]) throws {
         self.database = database
-        self.projections = [ChangesProjection()] + projections
-        try ChangesProjection.prepare(database)
+        self.projections = projections
+        self.changes = try ChangesProjection(database: database)
     }
 
     /// Every table owned by a projection, in deletion order.
-    var tables: [String] { projections.flatMap(\.tables) }
+    var tables: [String] { ChangesProjection.tables + projections.flatMap(\.tables) }
 
     func apply(_ event: Event) throws {
+        try changes.apply(event)
         for projection in projections {
             try projection.apply(event, to: database)
         }
     }
 
     func finishBatch() throws {
+        try changes.finishBatch()
         for projection in projections {
             try projection.finishBatch(in: database)
         }
@@ -52,10 +56,10 @@ final class Projector {
 
     /// Deletes every projected row, leaving the log alone.
     func reset() throws {
-        for table in tables {
+        for table in projections.flatMap(\.tables) + ChangesProjection.tables {
             try database.execute("DELETE FROM \(table)")
         }
-        try database.execute("DELETE FROM temp.dirty_changes")
+        changes.reset()
     }
 }
 
