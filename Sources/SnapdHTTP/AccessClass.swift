@@ -1,0 +1,72 @@
+/// Who may call an endpoint with a given method, checked before its handler runs.
+///
+/// The classes and the sockets they apply to are the real daemon's:
+///
+/// | class | socket | rule |
+/// | --- | --- | --- |
+/// | `open` | snapd.socket | any uid |
+/// | `authenticated` | snapd.socket | uid 0, or an `Authorization` the authenticator accepts; else 401 |
+/// | `root` | snapd.socket | uid 0; else 403 |
+/// | `snap` | snapd-snap.socket | any uid |
+///
+/// A request on the wrong socket for its class gets 403. Every refusal carries the kind
+/// `login-required`, which makes the real client add its login or sudo hint.
+public enum AccessClass: Sendable, Hashable {
+    /// Anyone, on the main socket only.
+    case open
+    /// Root or a known user, on the main socket only. `polkitAction` names the polkit
+    /// action that could authorise other users (`io.snapcraft.snapd.manage`...).
+    case authenticated(polkitAction: String? = nil)
+    /// Root only, on the main socket only.
+    case root
+    /// Anyone, on the snap socket only.
+    case snap
+
+    /// `authenticated` without a polkit action.
+    public static let authenticated = AccessClass.authenticated(polkitAction: nil)
+
+    /// The socket this class admits requests on.
+    public var socket: SocketKind {
+        switch self {
+        case .open, .authenticated, .root: .main
+        case .snap: .snap
+        }
+    }
+}
+
+/// Decides whether a non-root caller's `Authorization` header names a known user.
+public protocol RequestAuthenticator: Sendable {
+    /// Whether `authorization` (the header's full value) belongs to a known user.
+    func isKnownUser(authorization: String) async -> Bool
+}
+
+/// The outcome of an access check.
+enum AccessDecision: Sendable, Equatable {
+    case allowed
+    /// 401: the caller could be admitted after logging in.
+    case unauthorized
+    /// 403: the caller is not admitted here.
+    case forbidden
+}
+
+extension AccessClass {
+    /// Checks `request` against this class.
+    func decide(for request: Request, authenticator: (any RequestAuthenticator)?) async -> AccessDecision {
+        guard request.socket == socket else { return .forbidden }
+
+        switch self {
+        case .open, .snap:
+            return .allowed
+        case .root:
+            return request.peer.isRoot ? .allowed : .forbidden
+        case .authenticated:
+            if request.peer.isRoot { return .allowed }
+            if let header = request.headers["Authorization"], let authenticator,
+                await authenticator.isKnownUser(authorization: header)
+            {
+                return .allowed
+            }
+            return .unauthorized
+        }
+    }
+}
