@@ -1,23 +1,6 @@
 import FoundationEssentials
 import SnapAPI
 
-/// The fields of a reply envelope that describe the daemon rather than the request.
-public struct DaemonNotes: Sendable, Hashable {
-    /// A pending `daemon-restart` or `system-restart`, or nil.
-    public var maintenance: APIError?
-    /// How many warnings the user has not acknowledged.
-    public var warningCount: Int
-    /// RFC 3339 time of the newest warning, or nil.
-    public var warningTimestamp: String?
-
-    /// Creates notes.
-    public init(maintenance: APIError? = nil, warningCount: Int = 0, warningTimestamp: String? = nil) {
-        self.maintenance = maintenance
-        self.warningCount = warningCount
-        self.warningTimestamp = warningTimestamp
-    }
-}
-
 /// A decoded sync reply.
 public struct SyncReply<Result: Decodable & Sendable>: Sendable {
     /// The decoded `result`.

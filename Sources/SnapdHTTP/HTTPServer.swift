@@ -1,3 +1,4 @@
+import SnapAPI
 import SnapLogging
 import Synchronization
 
