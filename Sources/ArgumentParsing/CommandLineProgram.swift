@@ -11,6 +11,7 @@ extension ArgumentParser {
     ///   - arguments: the arguments without the program name; the process's by default.
     ///   - showingUsage: whether a usage error also prints the usage. The real `snap`
     ///     prints the message alone, so programs that imitate it pass false.
+    /// - Returns: the parsed arguments of the command to run.
     public func parseOrExit(
         _ arguments: [String] = Array(CommandLine.arguments.dropFirst()),
         showingUsage: Bool = false

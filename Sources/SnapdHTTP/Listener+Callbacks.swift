@@ -175,12 +175,17 @@ private func queue(_ response: Response, on connection: OpaquePointer, listener:
 private func headers(of connection: OpaquePointer) -> HTTPHeaders {
     var fields = HTTPHeaders()
     withUnsafeMutablePointer(to: &fields) { pointer in
-        _ = MHD_get_connection_values(connection, MHD_ValueKind.HEADER_KIND, { context, _, key, value in
-            guard let context, let key else { return MHD_Result.YES }
-            let fields = context.assumingMemoryBound(to: HTTPHeaders.self)
-            fields.pointee.add(name: String(cString: key), value: value.map { String(cString: $0) } ?? "")
-            return MHD_Result.YES
-        }, pointer)
+        _ = MHD_get_connection_values(
+            connection,
+            MHD_ValueKind.HEADER_KIND,
+            { context, _, key, value in
+                guard let context, let key else { return MHD_Result.YES }
+                let fields = context.assumingMemoryBound(to: HTTPHeaders.self)
+                fields.pointee.add(name: String(cString: key), value: value.map { String(cString: $0) } ?? "")
+                return MHD_Result.YES
+            },
+            pointer
+        )
     }
     return fields
 }
@@ -189,12 +194,17 @@ private func headers(of connection: OpaquePointer) -> HTTPHeaders {
 private func queryItems(of connection: OpaquePointer) -> QueryItems {
     var items = QueryItems()
     withUnsafeMutablePointer(to: &items) { pointer in
-        _ = MHD_get_connection_values(connection, MHD_ValueKind.GET_ARGUMENT_KIND, { context, _, key, value in
-            guard let context, let key else { return MHD_Result.YES }
-            let items = context.assumingMemoryBound(to: QueryItems.self)
-            items.pointee.append(name: String(cString: key), value: value.map { String(cString: $0) })
-            return MHD_Result.YES
-        }, pointer)
+        _ = MHD_get_connection_values(
+            connection,
+            MHD_ValueKind.GET_ARGUMENT_KIND,
+            { context, _, key, value in
+                guard let context, let key else { return MHD_Result.YES }
+                let items = context.assumingMemoryBound(to: QueryItems.self)
+                items.pointee.append(name: String(cString: key), value: value.map { String(cString: $0) })
+                return MHD_Result.YES
+            },
+            pointer
+        )
     }
     return items
 }

@@ -115,7 +115,9 @@ struct ArgumentParserTests {
             Issue.record("expected a usage error")
         } catch {
             #expect(error.usage == "snap install [install-OPTIONS] <snap>...")
-            #expect(error.rendered(showingUsage: true).hasPrefix("error: unknown flag `bogus'\n\nUsage:\n  snap install"))
+            #expect(
+                error.rendered(showingUsage: true).hasPrefix("error: unknown flag `bogus'\n\nUsage:\n  snap install")
+            )
         }
     }
 

@@ -29,7 +29,12 @@ struct EnvelopeTests {
     @Test("an async reply is HTTP 202 with the change id, after the service ran")
     func asyncEnvelope() async throws {
         let running = try RunningServer.start()
-        let response = try await send(running.mainSocket, "POST", "/v2/snaps/hello", body: Array(#"{"action":"install"}"#.utf8))
+        let response = try await send(
+            running.mainSocket,
+            "POST",
+            "/v2/snaps/hello",
+            body: Array(#"{"action":"install"}"#.utf8)
+        )
         let actions = await running.service.actions
         await running.stop()
 
@@ -57,11 +62,16 @@ struct EnvelopeTests {
         #expect(result["kind"] as? String == "snap-not-found")
         #expect(result["value"] as? String == "missing")
 
-        #expect(throws: ClientError.api(status: 404, error: APIError(
-            message: "snap not installed",
-            kind: "snap-not-found",
-            value: .string("missing")
-        ))) {
+        #expect(
+            throws: ClientError.api(
+                status: 404,
+                error: APIError(
+                    message: "snap not installed",
+                    kind: "snap-not-found",
+                    value: .string("missing")
+                )
+            )
+        ) {
             try response.decodeSync([String: String].self)
         }
     }

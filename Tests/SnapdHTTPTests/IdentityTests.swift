@@ -116,7 +116,9 @@ struct IdentityTests {
         #expect(snapctlOnSnapSocket.status == 200)
         for refused in [infoOnSnapSocket, snapctlOnMainSocket] {
             #expect(refused.status == 403)
-            #expect(throws: ClientError.api(status: 403, error: APIError(message: "access denied", kind: "login-required"))) {
+            #expect(
+                throws: ClientError.api(status: 403, error: APIError(message: "access denied", kind: "login-required"))
+            ) {
                 try refused.decodeSync(JSONValue.self)
             }
         }

@@ -72,10 +72,14 @@ struct RequestHandlingTests {
         let announced = try await send(socket, "POST", "/v2/snaps/hello", body: large)
         let chunked = try await offPool {
             var sent = false
-            let request = ClientRequest(method: "POST", path: "/v2/snaps/hello", body: .chunked {
-                defer { sent = true }
-                return sent ? nil : large
-            })
+            let request = ClientRequest(
+                method: "POST",
+                path: "/v2/snaps/hello",
+                body: .chunked {
+                    defer { sent = true }
+                    return sent ? nil : large
+                }
+            )
             return try HTTPClient(socketPath: socket).send(request)
         }
         let actions = await running.service.actions

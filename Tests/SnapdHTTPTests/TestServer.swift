@@ -62,7 +62,12 @@ func testRoutes(service: FakeSnapService, bodyLimit: Int = 1024) -> Router {
         Route(.get, "/v2/snaps/{name}", access: .open) { request in
             let name = try request.pathParameter("name")
             guard name == "hello" else {
-                throw HTTPError(status: 404, message: "snap not installed", kind: "snap-not-found", value: .string(name))
+                throw HTTPError(
+                    status: 404,
+                    message: "snap not installed",
+                    kind: "snap-not-found",
+                    value: .string(name)
+                )
             }
             return .sync(["name": name], sources: ["local"])
         },
