@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A small HTTP/1.1 client for the daemon's unix socket.
 ///
 /// Keeps one connection open between requests (keep-alive) and opens a new one when the
@@ -20,6 +24,9 @@ public final class HTTPClient {
     /// A path the client binds its own end of the socket to before connecting, or nil.
     /// The daemon must ignore it; tests use it to prove that.
     public var localSocketPath: String?
+    /// Whether a `GET` that cannot connect is retried every 250 ms until the deadline, as
+    /// the real client does so that commands survive a daemon restart. Off by default.
+    public var retriesReadsUntilDeadline = false
 
     private var connection: (socket: UnixStreamSocket, reader: HTTPResponseReader)?
 
@@ -33,12 +40,30 @@ public final class HTTPClient {
     /// Sends `request` and reads the whole reply.
     ///
     /// A request with a replayable body that fails on a reused connection before any reply
-    /// arrives is sent once more on a fresh connection.
+    /// arrives is sent once more on a fresh connection. With ``retriesReadsUntilDeadline``,
+    /// a `GET` that cannot connect is tried again every 250 ms until the deadline.
     ///
-    /// - Throws: ``ClientError/connection(_:)``, ``ClientError/timeout(_:)`` or
+    /// - Throws: ``ClientError/connection(_:)`` (worded like the real client's
+    ///   `Get "http://localhost/v2/snaps": dial unix ...`), ``ClientError/timeout(_:)`` or
     ///   ``ClientError/protocolError(_:)``. An error envelope is not thrown here.
     public func send(_ request: ClientRequest) throws(ClientError) -> ClientResponse {
         let deadline = Deadline(secondsFromNow: timeout)
+        while true {
+            do {
+                return try sendOnce(request, before: deadline)
+            } catch .connection(let text) {
+                let retry = retriesReadsUntilDeadline && request.method == "GET" && !deadline.hasPassed
+                guard retry else {
+                    throw .connection("\(Self.goMethod(request.method)) \"http://localhost\(request.target)\": \(text)")
+                }
+                var pause = timespec(tv_sec: 0, tv_nsec: 250_000_000)
+                nanosleep(&pause, nil)
+            }
+        }
+    }
+
+    /// One attempt, with one replay on a fresh connection when a kept one turns out dead.
+    private func sendOnce(_ request: ClientRequest, before deadline: Deadline) throws(ClientError) -> ClientResponse {
         let reused = connection != nil
         do {
             return try exchange(request, before: deadline)
@@ -47,6 +72,12 @@ public final class HTTPClient {
             guard reused, case .connection = error, !isChunked(request) else { throw error }
             return try exchange(request, before: deadline)
         }
+    }
+
+    /// `Get`, `Post`...: how Go's HTTP client names methods in its errors.
+    private static func goMethod(_ method: String) -> String {
+        guard let first = method.first else { return method }
+        return String(first) + method.dropFirst().lowercased()
     }
 
     /// Closes the kept connection, if any.

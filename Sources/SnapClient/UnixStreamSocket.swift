@@ -17,7 +17,7 @@ final class UnixStreamSocket {
     init(connectingTo path: String, boundTo localPath: String? = nil) throws(ClientError) {
         self.path = path
         descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw Self.failure("socket", path, errno) }
+        guard descriptor >= 0 else { throw Self.failure("dial unix", path, errno, call: "socket") }
 
         if let localPath {
             guard let local = Self.address(localPath) else {
@@ -27,7 +27,7 @@ final class UnixStreamSocket {
             guard Self.call(descriptor, local, Glibc.bind) == 0 else {
                 let code = errno
                 close(descriptor)
-                throw Self.failure("bind", localPath, code)
+                throw Self.failure("dial unix", localPath, code, call: "bind")
             }
         }
 
@@ -39,7 +39,7 @@ final class UnixStreamSocket {
             let code = errno
             if code == EINTR { continue }
             close(descriptor)
-            throw Self.failure("dial unix", path, code)
+            throw Self.failure("dial unix", path, code, call: "connect")
         }
     }
 
@@ -58,7 +58,7 @@ final class UnixStreamSocket {
             if written < 0 {
                 let code = errno
                 if code == EINTR || code == EAGAIN { continue }
-                throw Self.failure("write", path, code)
+                throw Self.failure("write unix", path, code, call: "write")
             }
             offset += written
         }
@@ -73,7 +73,7 @@ final class UnixStreamSocket {
             if count < 0 {
                 let code = errno
                 if code == EINTR || code == EAGAIN { continue }
-                throw Self.failure("read", path, code)
+                throw Self.failure("read unix", path, code, call: "read")
             }
             buffer.removeSubrange(count...)
             return buffer
@@ -94,7 +94,7 @@ final class UnixStreamSocket {
             if ready > 0 { return }
             if ready == 0 { throw .timeout("no reply from \(path)") }
             let code = errno
-            if code != EINTR { throw Self.failure("poll", path, code) }
+            if code != EINTR { throw Self.failure("poll unix", path, code, call: "poll") }
         }
     }
 
@@ -123,9 +123,14 @@ final class UnixStreamSocket {
         }
     }
 
-    /// `call path: strerror text`, in the real client's wording (`dial unix ...: connect: ...`).
-    private static func failure(_ call: String, _ path: String, _ code: Int32) -> ClientError {
-        .connection("\(call) \(path): \(String(cString: strerror(code)))")
+    /// `operation path: call: text`, in Go's wording as the real client prints it
+    /// (`dial unix /run/snapd.socket: connect: no such file or directory`).
+    private static func failure(_ operation: String, _ path: String, _ code: Int32, call: String) -> ClientError {
+        var text = String(cString: strerror(code))
+        if let first = text.first {
+            text = first.lowercased() + text.dropFirst()
+        }
+        return .connection("\(operation) \(path): \(call): \(text)")
     }
 }
 
