@@ -111,6 +111,13 @@ let package = Package(
             path: "tools/engine-bench",
             swiftSettings: strictSwift
         ),
+        /// Prints request throughput and latency of the daemon's HTTP layer over a unix socket.
+        .executableTarget(
+            name: "http-bench",
+            dependencies: ["SnapdHTTP", "SnapClient"],
+            path: "tools/http-bench",
+            swiftSettings: strictSwift
+        ),
         /// Runs, fails and undoes a real change, for README's first command.
         .executableTarget(
             name: "engine-demo",
