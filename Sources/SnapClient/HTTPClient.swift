@@ -90,6 +90,28 @@ public final class HTTPClient {
         var (socket, reader) = try openConnection()
         connection = nil
 
+        do {
+            try write(request, to: socket, before: deadline)
+        } catch {
+            // A daemon may answer before reading the whole body (a 413 for an announced
+            // oversized body) and close; its answer is then still waiting to be read.
+            guard let early = try? reader.readResponse(method: request.method, before: deadline) else { throw error }
+            return early.response
+        }
+
+        let (response, reusable) = try reader.readResponse(method: request.method, before: deadline)
+        if reusable {
+            connection = (socket, reader)
+        }
+        return response
+    }
+
+    /// Writes the head and the body with its framing.
+    private func write(
+        _ request: ClientRequest,
+        to socket: UnixStreamSocket,
+        before deadline: Deadline
+    ) throws(ClientError) {
         try socket.write(head(of: request), before: deadline)
         switch request.body {
         case .none:
@@ -104,12 +126,6 @@ public final class HTTPClient {
             }
             try socket.write(Array("0\r\n\r\n".utf8), before: deadline)
         }
-
-        let (response, reusable) = try reader.readResponse(method: request.method, before: deadline)
-        if reusable {
-            connection = (socket, reader)
-        }
-        return response
     }
 
     /// The kept connection when the daemon has not closed it, else a new one.

@@ -10,7 +10,11 @@
 /// | `snap` | snapd-snap.socket | any uid |
 ///
 /// A request on the wrong socket for its class gets 403. Every refusal carries the kind
-/// `login-required`, which makes the real client add its login or sudo hint.
+/// `login-required`, which makes the real client add its login or sudo hint. An endpoint
+/// that needs another socket rule declares an ``AccessPolicy``.
+///
+/// Polkit is not consulted: a non-root caller of an `authenticated` endpoint needs an
+/// `Authorization` header that the server's ``RequestAuthenticator`` accepts, else 401.
 public enum AccessClass: Sendable, Hashable {
     /// Anyone, on the main socket only.
     case open
@@ -30,43 +34,6 @@ public enum AccessClass: Sendable, Hashable {
         switch self {
         case .open, .authenticated, .root: .main
         case .snap: .snap
-        }
-    }
-}
-
-/// Decides whether a non-root caller's `Authorization` header names a known user.
-public protocol RequestAuthenticator: Sendable {
-    /// Whether `authorization` (the header's full value) belongs to a known user.
-    func isKnownUser(authorization: String) async -> Bool
-}
-
-/// The outcome of an access check.
-enum AccessDecision: Sendable, Equatable {
-    case allowed
-    /// 401: the caller could be admitted after logging in.
-    case unauthorized
-    /// 403: the caller is not admitted here.
-    case forbidden
-}
-
-extension AccessClass {
-    /// Checks `request` against this class.
-    func decide(for request: Request, authenticator: (any RequestAuthenticator)?) async -> AccessDecision {
-        guard request.socket == socket else { return .forbidden }
-
-        switch self {
-        case .open, .snap:
-            return .allowed
-        case .root:
-            return request.peer.isRoot ? .allowed : .forbidden
-        case .authenticated:
-            if request.peer.isRoot { return .allowed }
-            if let header = request.headers["Authorization"], let authenticator,
-                await authenticator.isKnownUser(authorization: header)
-            {
-                return .allowed
-            }
-            return .unauthorized
         }
     }
 }

@@ -24,7 +24,8 @@ import Glibc
 /// stores the reply in the request's state and resumes the connection; libmicrohttpd then
 /// calls back on a pool thread, which queues the reply. Connections are persistent
 /// (HTTP/1.1 keep-alive) and closed after `idleTimeoutSeconds` without traffic.
-/// ``stop()`` stops accepting, waits for running handlers, then stops the daemons.
+/// ``stop()`` stops accepting, waits until every request that reached a handler has had
+/// its reply sent, then stops the daemons.
 public final class HTTPServer: Sendable {
     /// Tunables of the server.
     public struct Configuration: Sendable {
@@ -131,7 +132,7 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    /// Records a handler that has replied, waking ``stop()`` after the last one.
+    /// Records a request whose reply has been sent, waking ``stop()`` after the last one.
     func endHandler() {
         let waiters = state.withLock { state in
             state.running -= 1

@@ -13,6 +13,7 @@ final class RequestState: Sendable {
         var body: [UInt8] = []
         var overflowed = false
         var dispatched = false
+        var handlerStarted = false
         var reply: Response?
     }
 
@@ -42,6 +43,12 @@ final class RequestState: Sendable {
             defer { state.dispatched = true }
             return !state.dispatched
         }
+    }
+
+    /// Whether a handler ran for this request, so the server counts it until completion.
+    var handlerStarted: Bool {
+        get { state.withLock { $0.handlerStarted } }
+        set { state.withLock { $0.handlerStarted = newValue } }
     }
 
     var overflowed: Bool { state.withLock { $0.overflowed } }
@@ -96,11 +103,16 @@ let accessHandler: MHD_AccessHandlerCallback = { context, connection, url, metho
     return dispatch(method: httpMethod, path: path, state: state, connection: connection, listener: listener)
 }
 
-/// libmicrohttpd's completion callback: releases the request state.
-let completionHandler: MHD_RequestCompletedCallback = { _, _, slot, _ in
-    guard let slot, let existing = slot.pointee else { return }
-    Unmanaged<RequestState>.fromOpaque(existing).release()
+/// libmicrohttpd's completion callback, called once the reply is sent or the connection
+/// failed: releases the request state, and ends the server's count of running requests
+/// only now, so that ``HTTPServer/stop()`` never cuts off a reply being sent.
+let completionHandler: MHD_RequestCompletedCallback = { context, _, slot, _ in
+    guard let context, let slot, let existing = slot.pointee else { return }
+    let state = Unmanaged<RequestState>.fromOpaque(existing).takeRetainedValue()
     slot.pointee = nil
+    if state.handlerStarted {
+        Unmanaged<Listener>.fromOpaque(context).takeUnretainedValue().server.endHandler()
+    }
 }
 
 /// Builds the request, suspends the connection and runs the handler as a task that
@@ -131,12 +143,12 @@ private func dispatch(
         peer: peer,
         socket: listener.kind
     )
+    state.handlerStarted = true
     let handle = ConnectionHandle(pointer: connection)
     MHD_suspend_connection(connection)
     Task.detached {
         state.reply = await listener.server.respond(to: request)
         MHD_resume_connection(handle.pointer)
-        listener.server.endHandler()
     }
     return MHD_Result.YES
 }

@@ -8,18 +8,18 @@ public struct Route: Sendable {
     public var method: HTTPMethod
     /// The path pattern.
     public var pattern: PathPattern
-    /// Who may call it, and on which socket.
-    public var access: AccessClass
+    /// Who may call it, on each socket.
+    public var access: AccessPolicy
     /// The largest body accepted, or nil for the server's default.
     public var maximumBodySize: Int?
     /// The handler.
     public var handler: Handler
 
-    /// Creates a route.
+    /// Creates a route with an access policy per socket.
     public init(
         _ method: HTTPMethod,
         _ pattern: PathPattern,
-        access: AccessClass,
+        access: AccessPolicy,
         maximumBodySize: Int? = nil,
         handler: @escaping Handler
     ) {
@@ -28,6 +28,17 @@ public struct Route: Sendable {
         self.access = access
         self.maximumBodySize = maximumBodySize
         self.handler = handler
+    }
+
+    /// Creates a route whose access class applies on its own socket only.
+    public init(
+        _ method: HTTPMethod,
+        _ pattern: PathPattern,
+        access: AccessClass,
+        maximumBodySize: Int? = nil,
+        handler: @escaping Handler
+    ) {
+        self.init(method, pattern, access: AccessPolicy(access), maximumBodySize: maximumBodySize, handler: handler)
     }
 }
 

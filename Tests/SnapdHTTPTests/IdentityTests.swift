@@ -105,6 +105,39 @@ struct IdentityTests {
         #expect((whoami.body["result"] as? [String: Any])?["uid"] as? Int == 65534)
     }
 
+    @Test(
+        "an unprivileged caller with a known user's Authorization passes an authenticated endpoint",
+        .enabled(if: runningAsRoot, "dropping to uid 65534 needs root")
+    )
+    func authenticatedUser() async throws {
+        let running = try RunningServer.start()
+        let socket = ["--socket", running.mainSocket, "--uid", unprivilegedUID]
+        let body = #"{"action":"remove"}"#
+        let known = ["--header", "Authorization:\(FixedAuthenticator.knownHeader)"]
+        let unknown = ["--header", #"Authorization:Macaroon root="stranger""#]
+        let accepted = try await runProbe(socket + known + ["POST", "/v2/snaps/hello", body])
+        let refused = try await runProbe(socket + unknown + ["POST", "/v2/snaps/hello", body])
+        let rootOnly = try await runProbe(socket + known + ["GET", "/v2/users"])
+        let actions = await running.service.actions
+        await running.stop()
+
+        #expect(accepted.status == 202)
+        #expect(refused.status == 401)
+        #expect(rootOnly.status == 403)
+        #expect(actions == ["remove hello"])
+    }
+
+    @Test("an endpoint may declare a class for each socket")
+    func perSocketPolicy() async throws {
+        let running = try RunningServer.start()
+        let main = try await send(running.mainSocket, "GET", "/v2/accessories/themes")
+        let snap = try await send(running.snapSocket, "GET", "/v2/accessories/themes")
+        await running.stop()
+
+        #expect(try main.decodeSync([String: String].self).result["socket"] == "snapd.socket")
+        #expect(try snap.decodeSync([String: String].self).result["socket"] == "snapd-snap.socket")
+    }
+
     @Test("the snap socket admits only snap-class endpoints, and the main socket refuses them")
     func socketsSeparateAccessClasses() async throws {
         let running = try RunningServer.start()

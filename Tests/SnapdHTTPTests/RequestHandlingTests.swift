@@ -1,3 +1,4 @@
+import Foundation
 import SnapAPI
 import SnapdHTTP
 import Testing
@@ -152,5 +153,24 @@ struct RequestHandlingTests {
         // Every handler returned only once all four were waiting at the barrier.
         #expect(together.count == 4)
         #expect(together.allSatisfy { $0 >= 4 })
+    }
+
+    @Test("stopping lets a running handler reply, and then refuses connections")
+    func stopWaitsForHandlers() async throws {
+        let running = try RunningServer.start()
+        let socket = running.mainSocket
+        async let pending = send(socket, "GET", "/v2/barrier?count=2")
+        await running.service.waitForArrivals(1)
+
+        let stopping = Task { await running.stop() }
+        while (try? await send(socket, "GET", "/v2/system-info")) != nil {
+            await Task.yield()
+        }
+        _ = await running.service.meet(count: 2)
+        let reply = try await pending
+        await stopping.value
+
+        #expect(reply.status == 200)
+        #expect(!FileManager.default.fileExists(atPath: socket))
     }
 }

@@ -34,9 +34,20 @@ actor FakeSnapService {
         return "42"
     }
 
+    private var arrivalWatchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+    /// Returns once `count` callers have arrived at the barrier.
+    func waitForArrivals(_ count: Int) async {
+        if arrivals >= count { return }
+        await withCheckedContinuation { arrivalWatchers.append((count, $0)) }
+    }
+
     /// Returns once `count` callers have arrived, with how many were waiting together.
     func meet(count: Int) async -> Int {
         arrivals += 1
+        let ready = arrivalWatchers.filter { $0.count <= arrivals }
+        arrivalWatchers.removeAll { $0.count <= arrivals }
+        for watcher in ready { watcher.continuation.resume() }
         if arrivals >= count {
             let waiters = barrierWaiters
             barrierWaiters.removeAll()
@@ -85,11 +96,23 @@ func testRoutes(service: FakeSnapService, bodyLimit: Int = 1024) -> Router {
         },
         Route(.get, "/v2/users", access: .root) { _ in .sync([String]()) },
         Route(.post, "/v2/snapctl", access: .snap) { _ in .sync(["stdout": "bar\n", "stderr": ""]) },
+        Route(.get, "/v2/accessories/themes", access: AccessPolicy([.main: .open, .snap: .snap])) { request in
+            .sync(["socket": request.socket.rawValue])
+        },
         Route(.get, "/v2/barrier", access: .open) { request in
             let count = Int(request.query["count"] ?? "") ?? 1
             return .sync(["together": await service.meet(count: count)])
         },
     ])
+}
+
+/// Accepts one fixed macaroon, as a user database would accept a logged-in user's.
+struct FixedAuthenticator: RequestAuthenticator {
+    static let knownHeader = #"Macaroon root="known-user""#
+
+    func isKnownUser(authorization: String) async -> Bool {
+        authorization == Self.knownHeader
+    }
 }
 
 /// A server on both sockets of a scratch directory, stopped by ``stop()``.
@@ -112,6 +135,7 @@ struct RunningServer {
         let server = HTTPServer(
             router: testRoutes(service: service, bodyLimit: bodyLimit),
             configuration: configuration,
+            authenticator: FixedAuthenticator(),
             notes: notes
         )
         let running = RunningServer(directory: directory, server: server, service: service)
