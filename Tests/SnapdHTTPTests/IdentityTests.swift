@@ -157,7 +157,7 @@ struct IdentityTests {
         }
     }
 
-    @Test("the socket file is mode 0666 and a stale socket file is replaced")
+    @Test("the socket file is mode 0666, a stale socket file is replaced, a served one is not")
     func socketFile() async throws {
         let running = try RunningServer.start()
         let attributes = try FileManager.default.attributesOfItem(atPath: running.mainSocket)
@@ -181,8 +181,17 @@ struct IdentityTests {
 
         try second.listen(onSocketAt: stale, kind: .main)
         let reply = try await send(stale, "GET", "/v2/system-info")
+
+        // While it serves, a third server may not take the path over.
+        let third = HTTPServer(router: testRoutes(service: FakeSnapService()))
+        #expect(throws: HTTPServerError("cannot listen on \(stale): another process is serving on it")) {
+            try third.listen(onSocketAt: stale, kind: .main)
+        }
+        let stillServed = try await send(stale, "GET", "/v2/system-info")
         await second.stop()
+
         #expect(reply.status == 200)
+        #expect(stillServed.status == 200)
         #expect(!FileManager.default.fileExists(atPath: stale))
     }
 }
