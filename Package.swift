@@ -69,6 +69,24 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        // MARK: - Daemon and clients
+
+        /// Typed entry points for the variadic libmicrohttpd calls (daemon start, connection info).
+        .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"]),
+        /// Wire types the daemon and its clients share: JSON values, error results, envelope types.
+        .target(name: "SnapAPI", exclude: ["README.md"], swiftSettings: strictSwift),
+        /// The daemon's HTTP/1.1 server on unix sockets: peer identity, routing, access classes, envelopes.
+        .target(
+            name: "SnapdHTTP",
+            dependencies: ["SnapAPI", "SnapLogging", "CMicroHTTPD", "CMicroHTTPDShim"],
+            exclude: ["README.md"],
+            swiftSettings: strictSwift
+        ),
+        /// A small HTTP/1.1 client over unix sockets that decodes the daemon's envelopes (no Foundation).
+        .target(name: "SnapClient", dependencies: ["SnapAPI"], exclude: ["README.md"], swiftSettings: strictSwift),
+        /// A declarative command-line parser with snap's usage errors and help layout (stdlib only).
+        .target(name: "ArgumentParsing", exclude: ["README.md"], swiftSettings: strictSwift),
+
         // MARK: - Programs
 
         /// Reads a copy of a device's event log offline.
@@ -91,6 +109,13 @@ let package = Package(
             name: "engine-bench",
             dependencies: ["StateEngine", "SQLite"],
             path: "tools/engine-bench",
+            swiftSettings: strictSwift
+        ),
+        /// Prints request throughput and latency of the daemon's HTTP layer over a unix socket.
+        .executableTarget(
+            name: "http-bench",
+            dependencies: ["SnapdHTTP", "SnapClient"],
+            path: "tools/http-bench",
             swiftSettings: strictSwift
         ),
         /// Runs, fails and undoes a real change, for README's first command.
@@ -117,5 +142,19 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(name: "SnapPackageTests", dependencies: ["SnapPackage"], swiftSettings: strictSwift),
+        /// A child process that drops to another uid, then makes one request over a unix socket.
+        .executableTarget(
+            name: "http-probe",
+            dependencies: ["SnapClient"],
+            path: "Tests/http-probe",
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "SnapdHTTPTests",
+            dependencies: ["SnapdHTTP", "SnapClient", "SnapAPI", "http-probe"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(name: "SnapClientTests", dependencies: ["SnapClient", "SnapAPI"], swiftSettings: strictSwift),
+        .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"], swiftSettings: strictSwift),
     ]
 )

@@ -1,0 +1,56 @@
+/// Decides whether a non-root caller's `Authorization` header names a known user.
+public protocol RequestAuthenticator: Sendable {
+    /// Whether `authorization` (the header's full value) belongs to a known user.
+    func isKnownUser(authorization: String) async -> Bool
+}
+
+/// Which access class applies to an endpoint method on each socket; a socket without
+/// a class refuses the request with 403.
+///
+/// Most endpoints are reachable on one socket only, and ``AccessClass/socket`` names it:
+/// `Route(.get, "/v2/snaps", access: .open)` is open on snapd.socket and refused on
+/// snapd-snap.socket. An endpoint reachable from both lists both:
+/// `AccessPolicy([.main: .open, .snap: .snap])`.
+public struct AccessPolicy: Sendable, Hashable {
+    /// The class per socket.
+    public var classes: [SocketKind: AccessClass]
+
+    /// Creates a policy from a class per socket.
+    public init(_ classes: [SocketKind: AccessClass]) {
+        self.classes = classes
+    }
+
+    /// A policy admitting `accessClass` on its own socket only.
+    public init(_ accessClass: AccessClass) {
+        self.classes = [accessClass.socket: accessClass]
+    }
+
+    /// Checks `request` against the class declared for its socket.
+    func decide(for request: Request, authenticator: (any RequestAuthenticator)?) async -> AccessDecision {
+        guard let accessClass = classes[request.socket] else { return .forbidden }
+
+        switch accessClass {
+        case .open, .snap:
+            return .allowed
+        case .root:
+            return request.peer.isRoot ? .allowed : .forbidden
+        case .authenticated:
+            if request.peer.isRoot { return .allowed }
+            if let header = request.headers["Authorization"], let authenticator,
+                await authenticator.isKnownUser(authorization: header)
+            {
+                return .allowed
+            }
+            return .unauthorized
+        }
+    }
+}
+
+/// The outcome of an access check.
+enum AccessDecision: Sendable, Equatable {
+    case allowed
+    /// 401: the caller could be admitted after logging in.
+    case unauthorized
+    /// 403: the caller is not admitted here.
+    case forbidden
+}

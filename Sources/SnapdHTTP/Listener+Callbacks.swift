@@ -1,0 +1,227 @@
+import CMicroHTTPD
+import CMicroHTTPDShim
+import Synchronization
+
+/// What the server knows about one request between libmicrohttpd's callbacks: the body
+/// received so far and, once the handler has run, the reply to send.
+///
+/// Retained once into libmicrohttpd's per-request pointer and released in the completion
+/// callback. Its state sits in a mutex because the handler task writes the reply on
+/// another thread than the pool thread that reads it.
+final class RequestState: Sendable {
+    private struct State {
+        var body: [UInt8] = []
+        var overflowed = false
+        var dispatched = false
+        var handlerStarted = false
+        var reply: Response?
+    }
+
+    let limit: Int
+    private let state = Mutex(State())
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Appends body bytes; past the limit, drops them and remembers the overflow.
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        state.withLock { state in
+            guard !state.overflowed else { return }
+            guard state.body.count + bytes.count <= limit else {
+                state.overflowed = true
+                state.body = []
+                return
+            }
+            state.body.append(contentsOf: bytes)
+        }
+    }
+
+    /// Marks the request as handed to its handler; false when it already was.
+    func markDispatched() -> Bool {
+        state.withLock { state in
+            defer { state.dispatched = true }
+            return !state.dispatched
+        }
+    }
+
+    /// Whether a handler ran for this request, so the server counts it until completion.
+    var handlerStarted: Bool {
+        get { state.withLock { $0.handlerStarted } }
+        set { state.withLock { $0.handlerStarted = newValue } }
+    }
+
+    var overflowed: Bool { state.withLock { $0.overflowed } }
+    var body: [UInt8] { state.withLock { $0.body } }
+
+    /// The handler's reply, once there is one.
+    var reply: Response? {
+        get { state.withLock { $0.reply } }
+        set { state.withLock { $0.reply = newValue } }
+    }
+}
+
+/// libmicrohttpd's access handler: called when the headers are in, for every piece of body,
+/// once when the request is complete, and once more after a suspended connection resumes.
+let accessHandler: MHD_AccessHandlerCallback = { context, connection, url, method, _, upload, uploadSize, slot in
+    guard let context, let connection, let url, let method, let uploadSize, let slot else { return MHD_Result.NO }
+    let listener = Unmanaged<Listener>.fromOpaque(context).takeUnretainedValue()
+    let httpMethod = HTTPMethod(rawValue: String(cString: method))
+    let path = String(cString: url)
+
+    // First call: headers only. Refuse a declared oversized body before reading it.
+    guard let existing = slot.pointee else {
+        let limit = listener.server.bodyLimit(method: httpMethod, path: path)
+        let state = RequestState(limit: limit)
+        slot.pointee = Unmanaged.passRetained(state).toOpaque()
+        if let length = headerValue("Content-Length", of: connection).flatMap(Int.init), length > limit {
+            _ = state.markDispatched()
+            return queue(.error(.bodyTooLarge(limit: limit)), on: connection, listener: listener)
+        }
+        return MHD_Result.YES
+    }
+    let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
+
+    // Body pieces, de-chunked by libmicrohttpd.
+    if uploadSize.pointee > 0 {
+        if let upload {
+            state.append(UnsafeRawBufferPointer(start: upload, count: uploadSize.pointee))
+        }
+        uploadSize.pointee = 0
+        return MHD_Result.YES
+    }
+
+    // After the handler task resumed the connection: send its reply.
+    if let reply = state.reply {
+        return queue(reply, on: connection, listener: listener)
+    }
+    guard state.markDispatched() else { return MHD_Result.YES }
+
+    if state.overflowed {
+        return queue(.error(.bodyTooLarge(limit: state.limit)), on: connection, listener: listener)
+    }
+    return dispatch(method: httpMethod, path: path, state: state, connection: connection, listener: listener)
+}
+
+/// libmicrohttpd's completion callback, called once the reply is sent or the connection
+/// failed: releases the request state, and ends the server's count of running requests
+/// only now, so that ``HTTPServer/stop()`` never cuts off a reply being sent.
+let completionHandler: MHD_RequestCompletedCallback = { context, _, slot, _ in
+    guard let context, let slot, let existing = slot.pointee else { return }
+    let state = Unmanaged<RequestState>.fromOpaque(existing).takeRetainedValue()
+    slot.pointee = nil
+    if state.handlerStarted {
+        Unmanaged<Listener>.fromOpaque(context).takeUnretainedValue().server.endHandler()
+    }
+}
+
+/// Builds the request, suspends the connection and runs the handler as a task that
+/// resumes the connection when the reply is ready.
+private func dispatch(
+    method: HTTPMethod,
+    path: String,
+    state: RequestState,
+    connection: OpaquePointer,
+    listener: Listener
+) -> MHD_Result {
+    let descriptor = csnap_mhd_connection_fd(connection)
+    guard let peer = PeerCredentials.ofPeer(connectedTo: descriptor) else {
+        // Without a kernel-reported identity nothing may run on the caller's behalf.
+        return queue(.error(.forbidden), on: connection, listener: listener)
+    }
+    guard listener.server.beginHandler() else {
+        let unavailable = HTTPError(status: 503, message: "daemon is stopping")
+        return queue(.error(unavailable), on: connection, listener: listener)
+    }
+
+    let request = Request(
+        method: method,
+        path: path,
+        query: queryItems(of: connection),
+        headers: headers(of: connection),
+        body: state.body,
+        peer: peer,
+        socket: listener.kind
+    )
+    state.handlerStarted = true
+    let handle = ConnectionHandle(pointer: connection)
+    MHD_suspend_connection(connection)
+    Task.detached {
+        state.reply = await listener.server.respond(to: request)
+        MHD_resume_connection(handle.pointer)
+    }
+    return MHD_Result.YES
+}
+
+/// Serialises `response` and queues it on `connection`.
+private func queue(_ response: Response, on connection: OpaquePointer, listener: Listener) -> MHD_Result {
+    let bytes: [UInt8]
+    let contentType: String
+    switch response.content {
+    case .envelope(let envelope):
+        bytes = envelope.serialized(status: response.status, notes: listener.server.notes())
+        contentType = "application/json"
+    case .raw(let raw, let type):
+        bytes = raw
+        contentType = type
+    }
+
+    let reply = bytes.withUnsafeBytes { buffer in
+        MHD_create_response_from_buffer(
+            buffer.count,
+            UnsafeMutableRawPointer(mutating: buffer.baseAddress),
+            MHD_ResponseMemoryMode.RESPMEM_MUST_COPY
+        )
+    }
+    guard let reply else { return MHD_Result.NO }
+    defer { MHD_destroy_response(reply) }
+
+    MHD_add_response_header(reply, "Content-Type", contentType)
+    for field in response.headers {
+        MHD_add_response_header(reply, field.name, field.value)
+    }
+    return MHD_queue_response(connection, UInt32(response.status), reply)
+}
+
+/// The request's header fields, in order.
+private func headers(of connection: OpaquePointer) -> HTTPHeaders {
+    var fields = HTTPHeaders()
+    withUnsafeMutablePointer(to: &fields) { pointer in
+        _ = MHD_get_connection_values(
+            connection,
+            MHD_ValueKind.HEADER_KIND,
+            { context, _, key, value in
+                guard let context, let key else { return MHD_Result.YES }
+                let fields = context.assumingMemoryBound(to: HTTPHeaders.self)
+                fields.pointee.add(name: String(cString: key), value: value.map { String(cString: $0) } ?? "")
+                return MHD_Result.YES
+            },
+            pointer
+        )
+    }
+    return fields
+}
+
+/// The decoded query string, in order.
+private func queryItems(of connection: OpaquePointer) -> QueryItems {
+    var items = QueryItems()
+    withUnsafeMutablePointer(to: &items) { pointer in
+        _ = MHD_get_connection_values(
+            connection,
+            MHD_ValueKind.GET_ARGUMENT_KIND,
+            { context, _, key, value in
+                guard let context, let key else { return MHD_Result.YES }
+                let items = context.assumingMemoryBound(to: QueryItems.self)
+                items.pointee.append(name: String(cString: key), value: value.map { String(cString: $0) })
+                return MHD_Result.YES
+            },
+            pointer
+        )
+    }
+    return items
+}
+
+/// One header value of the request being received, or nil.
+private func headerValue(_ name: String, of connection: OpaquePointer) -> String? {
+    MHD_lookup_connection_value(connection, MHD_ValueKind.HEADER_KIND, name).map { String(cString: $0) }
+}
