@@ -55,7 +55,7 @@ let package = Package(
         /// The event-sourced state machine: changes, tasks, events, projections, executor, replay.
         .target(
             name: "StateEngine",
-            dependencies: ["SQLite", "SnapLogging"],
+            dependencies: ["SQLite", "SnapLogging", "SnapAPI"],
             swiftSettings: strictSwift,
             plugins: ["EmbedMigrations"]
         ),
@@ -90,7 +90,7 @@ let package = Package(
         // MARK: - Programs
 
         /// Reads a copy of a device's event log offline.
-        .executableTarget(name: "snap-log", dependencies: ["StateEngine"], swiftSettings: strictSwift),
+        .executableTarget(name: "snap-log", dependencies: ["StateEngine", "SQLite"], swiftSettings: strictSwift),
 
         // MARK: - Build tooling
 
@@ -121,7 +121,7 @@ let package = Package(
         /// Runs, fails and undoes a real change, for README's first command.
         .executableTarget(
             name: "engine-demo",
-            dependencies: ["StateEngine"],
+            dependencies: ["StateEngine", "SnapAPI", "SnapLogging"],
             path: "tools/engine-demo",
             swiftSettings: strictSwift
         ),
@@ -131,14 +131,14 @@ let package = Package(
         /// A child process the crash tests kill at chosen points.
         .executableTarget(
             name: "engine-crash-harness",
-            dependencies: ["StateEngine"],
+            dependencies: ["StateEngine", "SnapAPI", "SQLite"],
             path: "Tests/engine-crash-harness",
             swiftSettings: strictSwift
         ),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strictSwift),
         .testTarget(
             name: "StateEngineTests",
-            dependencies: ["StateEngine", "SQLite", "engine-crash-harness", "snap-log"],
+            dependencies: ["StateEngine", "SQLite", "SnapAPI", "engine-crash-harness", "snap-log"],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "SnapPackageTests", dependencies: ["SnapPackage"], swiftSettings: strictSwift),

@@ -1,9 +1,12 @@
-/// Any JSON value, for the parts of the REST API whose shape varies: an error's `value`,
-/// a maintenance notice, configuration documents.
+/// Any JSON value: event payloads, task and change data, the parts of the REST API whose
+/// shape varies (an error's `value`, a maintenance notice, configuration documents).
 ///
 /// Numbers keep their integer or floating-point nature so that ids and counts survive a
-/// round trip exactly.
-public enum JSONValue: Sendable, Hashable, Codable {
+/// round trip exactly. Objects render with sorted keys, so the same value always gives
+/// the same text.
+public enum JSONValue: Sendable, Hashable, Codable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
     case null
     case bool(Bool)
     case integer(Int64)
@@ -12,7 +15,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Decodes whichever JSON value comes next.
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements) { _, last in last })
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
@@ -32,7 +42,6 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Encodes the value as the JSON it stands for.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -46,21 +55,95 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// The string, when the value is one.
+    /// Compact JSON text with sorted object keys.
+    public var jsonText: String {
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    private func write(to out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .integer(let value): out += String(value)
+        case .double(let value): out += value.isFinite ? String(value) : "null"
+        case .string(let value): JSONValue.writeString(value, to: &out)
+        case .array(let values):
+            out += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { out += "," }
+                value.write(to: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { out += "," }
+                JSONValue.writeString(key, to: &out)
+                out += ":"
+                members[key]?.write(to: &out)
+            }
+            out += "}"
+        }
+    }
+
+    private static func writeString(_ value: String, to out: inout String) {
+        out += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+
+    // MARK: Access
+
+    /// The member `key` of an object, or nil.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    /// The text of a string value.
     public var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
-    /// The integer, when the value is one.
+    /// The value of an integer (or integral floating-point) value.
     public var integerValue: Int64? {
-        if case .integer(let value) = self { return value }
+        switch self {
+        case .integer(let value): value
+        case .double(let value) where value.rounded() == value && Swift.abs(value) < 9e18: Int64(value)
+        default: nil
+        }
+    }
+
+    /// The value of a boolean.
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
         return nil
     }
 
-    /// The member named `key`, when the value is an object that has it.
-    public subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
+    /// The elements of an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let value) = self { return value }
+        return nil
+    }
+
+    /// The members of an object.
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let value) = self { return value }
         return nil
     }
 }

@@ -1,4 +1,5 @@
 import SQLite
+import SnapAPI
 
 /// A change as the projections show it, with its tasks: what the REST API returns for
 /// `/v2/changes/{id}` and what `snap-log` prints.
@@ -50,7 +51,9 @@ public struct TaskRecord: Sendable, Equatable {
         var object: [String: JSONValue] = [
             "id": .string(String(id)), "kind": .string(kind), "summary": .string(summary),
             "status": .string(status.rawValue), "spawn-time": .string(spawnTime),
-            "progress": ["label": .string(progressLabel), "done": .int(progressDone), "total": .int(progressTotal)],
+            "progress": [
+                "label": .string(progressLabel), "done": .integer(progressDone), "total": .integer(progressTotal),
+            ],
         ]
         if !log.isEmpty { object["log"] = .array(log.map { .string($0) }) }
         if let readyTime { object["ready-time"] = .string(readyTime) }
@@ -136,7 +139,7 @@ extension TaskRecord {
             """
         try database.cached(query).forEachRow(changeID) { row in
             let log = (try? JSONValue(parsing: row.string(10)))?.arrayValue?.compactMap(\.stringValue) ?? []
-            let waits = (try? JSONValue(parsing: row.string(11)))?.arrayValue?.compactMap(\.intValue) ?? []
+            let waits = (try? JSONValue(parsing: row.string(11)))?.arrayValue?.compactMap(\.integerValue) ?? []
             tasks.append(
                 TaskRecord(
                     id: row.int64(0),

@@ -1,4 +1,5 @@
 import SQLite
+import SnapAPI
 
 /// Resuming after a crash or a stop.
 extension Engine {

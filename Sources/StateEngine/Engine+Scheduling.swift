@@ -1,3 +1,5 @@
+import SnapAPI
+
 /// Starting handlers, recording what they return, and undoing failed changes.
 extension Engine {
     /// Starts every task that can run now, up to the concurrency limit.

@@ -245,7 +245,7 @@ public final class Engine: Sendable {
                     type: EventType.taskAdded,
                     payload: [
                         "kind": .string(task.kind), "summary": .string(task.summary), "data": .object(task.data),
-                        "wait-for": .array(waitsFor.map { .int($0) }),
+                        "wait-for": .array(waitsFor.map { .integer($0) }),
                     ]
                 )
             )

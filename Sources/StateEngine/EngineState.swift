@@ -1,3 +1,5 @@
+import SnapAPI
+
 /// A task as the executor tracks it while its change is in progress.
 struct EngineTask: Sendable {
     let id: Int64

@@ -1,3 +1,5 @@
+import SnapAPI
+
 /// One entry of the append-only event log: a task transition, or a domain fact that a
 /// handler recorded.
 public struct Event: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import SnapAPI
+
 /// A change to create: its kind, summary, the snaps it acts on, and its tasks with their
 /// wait-for edges.
 public struct NewChange: Sendable {

@@ -1,3 +1,4 @@
+import SnapAPI
 import Synchronization
 
 /// What a running handler sees of its task, and how it reports back.
@@ -47,7 +48,7 @@ public final class TaskContext: Sendable {
     /// Reports progress; `total` 1 with `done` 0 or 1 means "no progress bar".
     public func setProgress(label: String, done: Int64, total: Int64) {
         writer.submit([
-            event(EventType.taskProgress, ["label": .string(label), "done": .int(done), "total": .int(total)])
+            event(EventType.taskProgress, ["label": .string(label), "done": .integer(done), "total": .integer(total)])
         ])
     }
 

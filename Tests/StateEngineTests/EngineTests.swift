@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import SnapAPI
 import Synchronization
 import Testing
 
@@ -156,7 +157,7 @@ struct EngineTests {
                 context.setProgress(label: "bytes", done: Int64(attempt) * 10, total: 20)
                 context.log("attempt \(attempt)")
                 if attempt < 2 { return .retry(after: .milliseconds(20), reason: "store busy") }
-                context.setData("attempts", .int(Int64(attempt)))
+                context.setData("attempts", .integer(Int64(attempt)))
                 return .done
             }
         )
@@ -171,7 +172,7 @@ struct EngineTests {
         let task = try #require(record.tasks.first)
         #expect(task.status == .done)
         #expect(task.progressDone == 20 && task.progressTotal == 20 && task.progressLabel == "bytes")
-        #expect(task.data["attempts"] == .int(2))
+        #expect(task.data["attempts"] == .integer(2))
         #expect(task.log.count == 3)
         #expect(task.log[1].contains("INFO will retry in"))
         #expect(task.log[1].hasSuffix("store busy"))

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import SnapAPI
 import Synchronization
 
 @testable import StateEngine

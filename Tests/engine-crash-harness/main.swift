@@ -11,6 +11,7 @@
 
 import Foundation
 import SQLite
+import SnapAPI
 import StateEngine
 import Synchronization
 

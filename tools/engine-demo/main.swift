@@ -5,6 +5,7 @@
 // Usage: engine-demo --root DIR --snap-log PATH
 
 import Foundation
+import SnapAPI
 import SnapLogging
 import StateEngine
 
