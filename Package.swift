@@ -65,7 +65,7 @@ let package = Package(
         /// snap.yaml, validation, reading .snap images, digests and packing.
         .target(
             name: "SnapPackage",
-            dependencies: ["CYAML", "CSquashFuse", "CCrypto"],
+            dependencies: ["CYAML", "CSquashFuse", "CCrypto", "CSnapShim"],
             swiftSettings: strictSwift
         ),
 
