@@ -1,0 +1,157 @@
+extension SnapInfo {
+    /// Builds plugs and slots: the top-level definitions, the implicit ones apps and
+    /// hooks name, `activates-on` bindings, then binds unclaimed ones to everything.
+    mutating func assembleInterfaces(plugs plugsNode: YAMLNode?, slots slotsNode: YAMLNode?) throws(SnapYAMLError) {
+        plugs = try Self.decodeEndpoints(plugsNode, kind: "plug")
+        slots = try Self.decodeEndpoints(slotsNode, kind: "slot")
+        let claimedPlugs = Set(apps.flatMap(\.plugs) + hooks.flatMap(\.plugs))
+        var claimedSlots = Set(apps.flatMap(\.slots) + hooks.flatMap(\.slots))
+
+        for app in apps {
+            for name in app.plugs { Self.bind(name, app: app.name, hook: nil, in: &plugs) }
+            for name in app.slots { Self.bind(name, app: app.name, hook: nil, in: &slots) }
+        }
+        for hook in hooks {
+            for name in hook.plugs { Self.bind(name, app: nil, hook: hook.name, in: &plugs) }
+            for name in hook.slots { Self.bind(name, app: nil, hook: hook.name, in: &slots) }
+        }
+
+        // An activating slot must exist and becomes bound to the app it starts.
+        for app in apps {
+            for name in app.activatesOn {
+                guard let index = slots.firstIndex(where: { $0.name == name }) else {
+                    throw SnapYAMLError(
+                        .definition,
+                        "invalid activates-on value \(quoted(name)) on app \(quoted(app.name)): slot not found"
+                    )
+                }
+                if !slots[index].apps.contains(app.name) { slots[index].apps.append(app.name) }
+                claimedSlots.insert(name)
+            }
+        }
+
+        // A top-level plug or slot nobody names serves every app and hook.
+        for index in plugs.indices where !claimedPlugs.contains(plugs[index].name) {
+            plugs[index].apps = apps.map(\.name)
+            plugs[index].hooks = hooks.map(\.name)
+        }
+        for index in slots.indices where !claimedSlots.contains(slots[index].name) {
+            slots[index].apps = apps.map(\.name)
+            slots[index].hooks = hooks.map(\.name)
+        }
+    }
+
+    /// Adds an app or hook to a plug or slot, creating an implicit one named like its interface.
+    private static func bind(_ name: String, app: String?, hook: String?, in endpoints: inout [InterfaceEndpoint]) {
+        let index: Int
+        if let existing = endpoints.firstIndex(where: { $0.name == name }) {
+            index = existing
+        } else {
+            endpoints.append(InterfaceEndpoint(name: name))
+            index = endpoints.count - 1
+        }
+        if let app, !endpoints[index].apps.contains(app) { endpoints[index].apps.append(app) }
+        if let hook, !endpoints[index].hooks.contains(hook) { endpoints[index].hooks.append(hook) }
+    }
+
+    /// Decodes top-level `plugs` or `slots` in their three forms.
+    private static func decodeEndpoints(_ node: YAMLNode?, kind: String) throws(SnapYAMLError) -> [InterfaceEndpoint] {
+        guard let mapping = try FieldReader.mapping(node, goType: "map[string]interface {}") else { return [] }
+        var result: [InterfaceEndpoint] = []
+        for entry in mapping.entries {
+            result.append(try decodeEndpoint(named: entry.name, entry.value, kind: kind))
+        }
+        return result
+    }
+
+    private static func decodeEndpoint(
+        named name: String,
+        _ value: YAMLNode,
+        kind: String
+    ) throws(SnapYAMLError) -> InterfaceEndpoint {
+        let owner = "\(kind) \(quoted(name))"
+        if value.isNull { return InterfaceEndpoint(name: name) }
+        if case .string(let interface) = YAMLScalarValue(value) {
+            return InterfaceEndpoint(name: name, interface: interface)
+        }
+        guard let fields = value.mapping else {
+            let found = FieldReader.goTypeName(value)
+            throw SnapYAMLError(.definition, "\(owner) has malformed definition (found \(found))")
+        }
+
+        var endpoint = InterfaceEndpoint(name: name)
+        for field in fields.entries {
+            switch field.name {
+            case "interface":
+                guard case .string(let interface) = YAMLScalarValue(field.value) else {
+                    let found = FieldReader.goTypeName(field.value)
+                    throw SnapYAMLError(.definition, "interface name on \(owner) is not a string (found \(found))")
+                }
+                endpoint.interface = interface
+            case "label":
+                guard case .string(let label) = YAMLScalarValue(field.value) else {
+                    let found = FieldReader.goTypeName(field.value)
+                    throw SnapYAMLError(.definition, "label of \(owner) is not a string (found \(found))")
+                }
+                endpoint.label = label
+            case "":
+                throw SnapYAMLError(.definition, "\(owner) has an empty attribute key")
+            case let key where key.hasPrefix("$"):
+                throw SnapYAMLError(.definition, "\(owner) uses reserved attribute \(quoted(key))")
+            default:
+                let attribute = try FieldReader.attribute(field.value, owner: owner)
+                endpoint.attributes.append(AttributeEntry(key: field.name, value: attribute))
+            }
+        }
+        return endpoint
+    }
+
+    /// Removes the plugs and slots snapd's sanitisation drops, recording why.
+    ///
+    /// snapd checks each one against its interface and silently drops it on
+    /// failure; `snap pack` still succeeds. The checks here are the name syntax,
+    /// whether the interface exists, and the `content` interface's required
+    /// attributes; other interfaces' attribute checks are not reproduced.
+    mutating func sanitiseInterfaces() {
+        var dropped: Set<String> = []
+        plugs.removeAll { plug in
+            guard let reason = Self.sanitisationFailure(plug, kind: "plug") else { return false }
+            badInterfaces.append(BadInterface(name: plug.name, isPlug: true, reason: reason))
+            dropped.insert("plug:" + plug.name)
+            return true
+        }
+        slots.removeAll { slot in
+            guard let reason = Self.sanitisationFailure(slot, kind: "slot") else { return false }
+            badInterfaces.append(BadInterface(name: slot.name, isPlug: false, reason: reason))
+            dropped.insert("slot:" + slot.name)
+            return true
+        }
+        guard !dropped.isEmpty else { return }
+        for index in apps.indices {
+            apps[index].plugs.removeAll { dropped.contains("plug:" + $0) }
+            apps[index].slots.removeAll { dropped.contains("slot:" + $0) }
+        }
+        for index in hooks.indices {
+            hooks[index].plugs.removeAll { dropped.contains("plug:" + $0) }
+            hooks[index].slots.removeAll { dropped.contains("slot:" + $0) }
+        }
+    }
+
+    private static func sanitisationFailure(_ endpoint: InterfaceEndpoint, kind: String) -> String? {
+        guard Identifiers.isInterfaceStyleName(endpoint.name) else {
+            return "invalid \(kind) name: \(quoted(endpoint.name))"
+        }
+        guard KnownInterfaces.names.contains(endpoint.interface) else {
+            return "unknown interface \(quoted(endpoint.interface))"
+        }
+        if endpoint.interface == "content" {
+            if kind == "slot", endpoint.attribute("read") == nil, endpoint.attribute("write") == nil {
+                return "read or write path must be set"
+            }
+            if kind == "plug", endpoint.attribute("target") == nil {
+                return "content plug must contain target path"
+            }
+        }
+        return nil
+    }
+}
