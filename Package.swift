@@ -71,6 +71,13 @@ let package = Package(
 
         // MARK: - Programs
 
+        /// A temporary `snap` client offering only `snap pack`; the full client replaces it.
+        .executableTarget(
+            name: "snap",
+            dependencies: ["SnapPackage"],
+            swiftSettings: strictSwift,
+            linkerSettings: staticStdlib
+        ),
         /// Reads a copy of a device's event log offline.
         .executableTarget(name: "snap-log", dependencies: ["StateEngine"], swiftSettings: strictSwift),
 
@@ -101,6 +108,14 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        /// Prints .snap reading, memory and digest figures for small and 200 MB images.
+        .executableTarget(
+            name: "image-bench",
+            dependencies: ["SnapPackage"],
+            path: "tools/image-bench",
+            swiftSettings: strictSwift
+        ),
+
         // MARK: - Tests
 
         /// A child process the crash tests kill at chosen points.
@@ -116,6 +131,6 @@ let package = Package(
             dependencies: ["StateEngine", "SQLite", "engine-crash-harness", "snap-log"],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "SnapPackageTests", dependencies: ["SnapPackage"], swiftSettings: strictSwift),
+        .testTarget(name: "SnapPackageTests", dependencies: ["SnapPackage", "snap"], swiftSettings: strictSwift),
     ]
 )

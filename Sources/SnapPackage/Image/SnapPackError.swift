@@ -25,10 +25,14 @@ public struct SnapPackError: Error, CustomStringConvertible, Equatable, Sendable
     /// The line printed after `error: `, prefixes included (`cannot pack "dir": ...`).
     public let message: String
 
+    /// Lines printed on stderr before the error (one per missing or badly permitted file).
+    public let details: [String]
+
     /// Creates an error with the full message as printed after `error: `.
-    public init(_ code: Code, message: String) {
+    public init(_ code: Code, message: String, details: [String] = []) {
         self.code = code
         self.message = message
+        self.details = details
     }
 
     /// The exit status the real client uses for this failure.

@@ -66,7 +66,7 @@ public struct SnapPacker: Sendable {
         do {
             metadata = try validator.validate(directory: source, skeletonOnly: false)
         } catch {
-            throw cannotPack(source, .invalidMetadata, error.reason)
+            throw SnapPackError(.invalidMetadata, message: "cannot pack \"\(source)\": \(error.reason)", details: error.details)
         }
 
         let output = Self.outputPath(options, metadata: metadata)
@@ -91,7 +91,7 @@ public struct SnapPacker: Sendable {
         do {
             return try validator.validate(directory: directory, skeletonOnly: true).warnings
         } catch {
-            throw SnapPackError(.invalidMetadata, message: error.reason)
+            throw SnapPackError(.invalidMetadata, message: error.reason, details: error.details)
         }
     }
 
@@ -136,7 +136,7 @@ public struct SnapPacker: Sendable {
     }
 
     private func runMksquashfs(source: String, output: String, compression: String, keepOwnership: Bool) throws(SnapPackError) {
-        let excludes = try ExcludeFile(source: source)
+        let excludes = try PackExcludeFile(source: source)
         defer { excludes.remove() }
         let absoluteOutput = output.hasPrefix("/") ? output : cleanPath("\(currentDirectory())/\(output)")
         let child = ChildProcess(
