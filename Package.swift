@@ -131,6 +131,6 @@ let package = Package(
             dependencies: ["StateEngine", "SQLite", "engine-crash-harness", "snap-log"],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "SnapPackageTests", dependencies: ["SnapPackage", "snap"], swiftSettings: strictSwift),
+        .testTarget(name: "SnapPackageTests", dependencies: ["SnapPackage"], swiftSettings: strictSwift),
     ]
 )

@@ -37,7 +37,8 @@ public struct ImageEntry: Equatable, Sendable, CustomStringConvertible {
     public let kind: Kind
     /// The permission bits, setuid, setgid and sticky included (`0o755`).
     public let permissions: UInt16
-    /// The size in bytes for a regular file, the target length for a symlink, 0 otherwise.
+    /// The size in bytes for a regular file, the target length for a symlink, the stored listing
+    /// size for a directory (what `unsquashfs -l` shows), 0 otherwise.
     public let size: UInt64
     /// The target of a symlink, as stored.
     public let symlinkTarget: String?

@@ -136,6 +136,8 @@ public final class SnapImage {
         case .symlink:
             target = try reader.symlinkTarget(of: &inode, entry: path)
             size = UInt64(inode.xtra.symlink_size)
+        case .directory:
+            size = UInt64(inode.xtra.dir.dir_size)
         default:
             break
         }
