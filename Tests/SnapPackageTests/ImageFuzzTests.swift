@@ -46,6 +46,44 @@ struct ImageFuzzTests {
         #expect(outcomes.filter { $0.key != "read" }.values.reduce(0, +) > 0)
     }
 
+    @Test(
+        "a file whose data blocks are claimed at position 0 or past the end is refused",
+        arguments: [UInt32(0), UInt32.max - 3]
+    )
+    func dataBlockPosition(start: UInt32) throws {
+        let root = try Fixture.scratch()
+        defer { Fixture.remove(root) }
+        try Fixture.makeTree(in: root + "/tree")
+        try Fixture.mksquashfs(root + "/tree", root + "/image.snap", ["-noI", "-always-use-fragments"])
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: root + "/image.snap")))
+        let superblock = try SnapImage(path: root + "/image.snap").superblock
+
+        // Find bin/tool's basic file inode (type 2, 20 bytes, in a fragment) in the uncompressed
+        // inode table, then give it four blocks starting at `start`.
+        let table = Int(superblock.inodeTableStart) + 2
+        let found = (table..<Int(superblock.directoryTableStart) - 32).first { offset in
+            bytes[offset] == 2 && bytes[offset + 1] == 0 && le32(bytes, offset + 28) == 20
+                && le32(bytes, offset + 20) != UInt32.max
+        }
+        let inode = try #require(found)
+        put(start, into: &bytes, at: inode + 16)
+        put(131_072 * 4 + 20, into: &bytes, at: inode + 28)
+        try Data(bytes).write(to: URL(fileURLWithPath: root + "/bad.snap"))
+
+        let image = try SnapImage(path: root + "/bad.snap")
+        let error = #expect(throws: SnapImageError.self) { try image.contentsOfFile(at: "bin/tool") }
+        #expect(error?.code == .corrupt)
+        #expect(error?.entry == "bin/tool")
+    }
+
+    private func le32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+        (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) }
+    }
+
+    private func put(_ value: UInt32, into bytes: inout [UInt8], at offset: Int) {
+        for index in 0..<4 { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(index))) }
+    }
+
     /// Reads everything the reader offers; returns "read" or the error code.
     private func readCompletely(_ path: String) -> String {
         do {

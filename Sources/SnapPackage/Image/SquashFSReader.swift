@@ -6,7 +6,8 @@ import Glibc
 ///
 /// squashfuse (0.1.105) trusts the image: an inode reference whose offset lies past the end of
 /// its metadata block, a directory entry name longer than 256 bytes, a fragment index past the
-/// fragment table, or a uid index past the id table make it read or write outside its buffers.
+/// fragment table, a uid index past the id table, or a block at position 0 (its caches' empty-slot
+/// mark) make it read or write outside its buffers.
 /// Every call below checks those values first, using squashfuse's own metadata cache to learn how
 /// long a block really is, so a corrupt image ends in a `SnapImageError` and never in a crash.
 ///
@@ -134,8 +135,11 @@ final class SquashFSReader {
     }
 
     /// The length of the uncompressed metadata block at `position`, read through squashfuse's cache.
+    ///
+    /// Position 0 is refused: squashfuse's caches use index 0 for an empty slot, so a lookup at 0
+    /// "finds" a slot without a block.
     private func metadataBlockLength(at position: UInt64) -> UInt64? {
-        guard position < superblock.bytesUsed else { return nil }
+        guard position >= UInt64(SquashFSSuperblock.size), position < superblock.bytesUsed else { return nil }
         var cursor = sqfs_off_t(position)
         var block: UnsafeMutablePointer<sqfs_block>? = nil
         guard sqfs_md_cache(filesystem, &cursor, &block) == SQFS_OK, let block else { return nil }
@@ -225,10 +229,11 @@ final class SquashFSReader {
     /// The whole content of a regular-file inode, refused when larger than `limit` bytes.
     func contents(of inode: inout sqfs_inode, entry: String, limit: Int) throws(SnapImageError) -> [UInt8] {
         let size = inode.xtra.reg.file_size
-        guard size <= UInt64(limit) else {
+        guard size <= UInt64(min(limit, Self.maximumFileLimit)) else {
             throw SnapImageError(.fileTooLarge, image: path, entry: entry, reason: "file is \(size) bytes, over the limit of \(limit)")
         }
         guard size > 0 else { return [] }
+        try checkDataBlocks(of: inode, entry: entry)
         try checkFragment(of: &inode, entry: entry)
 
         var bytes = [UInt8](repeating: 0, count: Int(size))
@@ -238,6 +243,24 @@ final class SquashFSReader {
             throw corrupt(entry, "its data blocks cannot be read")
         }
         return bytes
+    }
+
+    /// The largest file `contents(of:entry:limit:)` reads whatever the caller asks (1 TiB), so the
+    /// sum of block positions squashfuse computes cannot wrap around.
+    private static let maximumFileLimit = 1 << 40
+
+    /// Checks where a file's data blocks start. squashfuse caches blocks by position and uses
+    /// position 0 to mean an empty cache slot, so a block claimed at 0 would be read from a null
+    /// pointer; every block must also start inside the image.
+    private func checkDataBlocks(of inode: sqfs_inode, entry: String) throws(SnapImageError) {
+        let size = inode.xtra.reg.file_size
+        let blockSize = UInt64(superblock.blockSize)
+        let hasFragment = inode.xtra.reg.frag_idx != UInt32.max
+        let blocks = hasFragment ? size / blockSize : (size + blockSize - 1) / blockSize
+        let start = inode.xtra.reg.start_block
+        guard blocks == 0 || (UInt64(SquashFSSuperblock.size) <= start && start < superblock.bytesUsed) else {
+            throw corrupt(entry, "its data blocks start at \(start), outside the image")
+        }
     }
 
     /// Checks a file's tail fragment: its index, its table entry and its place in the fragment block.
@@ -251,6 +274,13 @@ final class SquashFSReader {
         else {
             throw corrupt(entry, "its fragment index \(index) is outside the fragment table")
         }
+        var fragment = squashfs_fragment_entry()
+        guard sqfs_frag_entry(filesystem, &fragment, index) == SQFS_OK,
+            UInt64(SquashFSSuperblock.size) <= fragment.start_block, fragment.start_block < superblock.bytesUsed
+        else {
+            throw corrupt(entry, "its fragment block lies outside the image")
+        }
+
         var offset = 0
         var size = 0
         var block: UnsafeMutablePointer<sqfs_block>? = nil
