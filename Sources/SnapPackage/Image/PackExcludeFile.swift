@@ -56,7 +56,8 @@ struct PackExcludeFile {
         var template = Array("\(directory)/.snap-pack-exclude-XXXXXX".utf8CString)
         let descriptor = mkstemp(&template)
         guard descriptor >= 0 else {
-            throw SnapPackError(.output, message: "cannot pack \"\(source)\": cannot create the exclude list: \(goErrorText(errno))")
+            let code = errno
+            throw SnapPackError(.output, message: "cannot pack \"\(source)\": cannot create the exclude list: \(goErrorText(code))")
         }
         path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
 

@@ -41,7 +41,8 @@ public struct SnapDigest: Equatable, Hashable, Sendable {
     public static func ofFile(atPath path: String) throws(SnapDigestError) -> SnapDigest {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw SnapDigestError(path: path, reason: "cannot open: \(systemErrorText(errno))")
+            let code = errno
+            throw SnapDigestError(path: path, reason: "cannot open: \(systemErrorText(code))")
         }
         defer { close(descriptor) }
 
@@ -54,7 +55,8 @@ public struct SnapDigest: Equatable, Hashable, Sendable {
             let got = read(descriptor, buffer, chunk)
             if got < 0 && errno == EINTR { continue }
             guard got >= 0 else {
-                throw SnapDigestError(path: path, reason: "cannot read: \(systemErrorText(errno))")
+                let code = errno
+                throw SnapDigestError(path: path, reason: "cannot read: \(systemErrorText(code))")
             }
             if got == 0 { break }
             try hasher.update(UnsafeRawBufferPointer(start: buffer, count: got))

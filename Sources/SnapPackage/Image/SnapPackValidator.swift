@@ -79,7 +79,8 @@ public struct SnapPackValidator: Sendable {
     private static func readFile(_ path: String) throws(SnapPackValidationError) -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw SnapPackValidationError(reason: "open \(path): \(goErrorText(errno))")
+            let code = errno
+            throw SnapPackValidationError(reason: "open \(path): \(goErrorText(code))")
         }
         defer { close(descriptor) }
 
@@ -89,7 +90,8 @@ public struct SnapPackValidator: Sendable {
             let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if got < 0 && errno == EINTR { continue }
             guard got >= 0 else {
-                throw SnapPackValidationError(reason: "read \(path): \(goErrorText(errno))")
+                let code = errno
+                throw SnapPackValidationError(reason: "read \(path): \(goErrorText(code))")
             }
             if got == 0 { return String(decoding: bytes, as: UTF8.self) }
             bytes.append(contentsOf: buffer.prefix(got))

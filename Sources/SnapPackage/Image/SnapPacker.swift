@@ -173,8 +173,10 @@ public struct SnapPacker: Sendable {
         var path = directory.hasPrefix("/") ? "" : "."
         for component in directory.split(separator: "/") {
             path += "/\(component)"
-            if mkdir(path, 0o755) != 0 && errno != EEXIST {
-                throw cannotPack(source, .output, "mkdir \(cleanPath(directory)): \(goErrorText(errno))")
+            guard mkdir(path, 0o755) != 0 else { continue }
+            let code = errno
+            if code != EEXIST {
+                throw cannotPack(source, .output, "mkdir \(cleanPath(path)): \(goErrorText(code))")
             }
         }
     }

@@ -36,7 +36,8 @@ final class SquashFSReader {
         self.path = path
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw SnapImageError(.io, image: path, reason: "cannot open: \(systemErrorText(errno))")
+            let code = errno
+            throw SnapImageError(.io, image: path, reason: "cannot open: \(systemErrorText(code))")
         }
 
         do {
@@ -71,7 +72,8 @@ final class SquashFSReader {
     ) throws(SnapImageError) -> (SquashFSSuperblock, UInt64) {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
-            throw SnapImageError(.io, image: path, reason: "cannot stat: \(systemErrorText(errno))")
+            let code = errno
+            throw SnapImageError(.io, image: path, reason: "cannot stat: \(systemErrorText(code))")
         }
         let fileSize = UInt64(max(status.st_size, 0))
 
@@ -102,7 +104,8 @@ final class SquashFSReader {
         var bytes = [UInt8](repeating: 0, count: count)
         let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(offset)) }
         guard got >= 0 else {
-            throw SquashFSFormatError(.io, "cannot read: \(systemErrorText(errno))")
+            let code = errno
+            throw SquashFSFormatError(.io, "cannot read: \(systemErrorText(code))")
         }
         return Array(bytes.prefix(got))
     }
