@@ -43,7 +43,8 @@ struct CorpusRealSnapYAMLTests {
 
     @Test("plugs and slots of unknown interfaces are dropped with a reason")
     func unknownInterfacesAreDropped() throws {
-        let path = Corpus.root
+        let path =
+            Corpus.root
             + "/real-snap-yaml/canonical__snapd__tests__regression__lp-1732555__test-snapd-unknown-interfaces__meta__snap.yaml"
         let info = try SnapInfo.parse(yaml: try String(contentsOfFile: path, encoding: .utf8))
         try info.validate()
@@ -56,7 +57,8 @@ struct CorpusRealSnapYAMLTests {
         let directory = Corpus.root + "/real-snap-yaml/"
         let layout = try SnapInfo.parse(
             yaml: try String(
-                contentsOfFile: directory + "canonical__snapd__tests__regression__lp-1949368__bad-layout__meta__snap.yaml",
+                contentsOfFile: directory
+                    + "canonical__snapd__tests__regression__lp-1949368__bad-layout__meta__snap.yaml",
                 encoding: .utf8
             )
         )

@@ -128,12 +128,18 @@ struct SnapYAMLDecodingTests {
             ("confinement: loose", SnapYAMLError(.decoding, "invalid confinement type: \"loose\"")),
             ("apps: {a: {daemon-scope: world}}", SnapYAMLError(.decoding, "invalid daemon scope: \"world\"")),
             ("apps: {a: {restart-condition: sometimes}}", SnapYAMLError(.decoding, "invalid restart condition")),
-            ("layouts: {}", SnapYAMLError(.decoding, "typo detected: use singular \"layout\" instead of plural \"layouts\"")),
+            (
+                "layouts: {}",
+                SnapYAMLError(.decoding, "typo detected: use singular \"layout\" instead of plural \"layouts\"")
+            ),
             (
                 "layout: {/opt/x: {type: tmpfs, mode: '8888'}}",
                 SnapYAMLError(.definition, "strconv.ParseUint: parsing \"8888\": invalid syntax")
             ),
-            ("name: [a]", SnapYAMLError(.decoding, "yaml: unmarshal errors:\n  line 3: cannot unmarshal !!seq into string")),
+            (
+                "name: [a]",
+                SnapYAMLError(.decoding, "yaml: unmarshal errors:\n  line 3: cannot unmarshal !!seq into string")
+            ),
         ]
         for (text, error) in failures {
             #expect(throws: error) { try Self.parse(text) }

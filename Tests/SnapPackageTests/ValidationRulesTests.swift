@@ -38,17 +38,32 @@ struct ValidationRulesTests {
     ]
 
     static let rejected: [(String, String)] = [
-        (snap("apps:\n  -a: {command: a}"), "cannot have \"-a\" as app name - use letters, digits, and dash as separator"),
+        (
+            snap("apps:\n  -a: {command: a}"),
+            "cannot have \"-a\" as app name - use letters, digits, and dash as separator"
+        ),
         (snap("apps:\n  a--b: {command: a}"), "cannot have \"a--b\" as app name"),
         (snap("apps:\n  abc-: {command: a}"), "cannot have \"abc-\" as app name"),
         (snap("license: MIT and GPL-2.0"), "cannot validate license \"MIT and GPL-2.0\": unexpected string: \"and\""),
         (snap("license: LicenseRef-mine"), "unknown license: LicenseRef-mine"),
         (snap("license: Other Open Source"), "unknown license: Other"),
         (snap("license: MIT WITH Nothing"), "unknown license exception: Nothing"),
-        (snap("apps:\n  s: {command: s, daemon: simple, timer: '25:00'}"), "timer has invalid format: cannot parse \"25:00\""),
-        (snap("apps:\n  c: {command: c, refresh-mode: endure}"), "\"refresh-mode\" for app \"c\" can only have value \"ignore-running\""),
-        (snap("apps:\n  c: {command: c, stop-mode: sigterm}"), "\"stop-mode\" cannot be used for \"c\", only for services"),
-        (snap("apps:\n  c: {command: c, restart-condition: always}"), "restart-condition is only applicable to services"),
+        (
+            snap("apps:\n  s: {command: s, daemon: simple, timer: '25:00'}"),
+            "timer has invalid format: cannot parse \"25:00\""
+        ),
+        (
+            snap("apps:\n  c: {command: c, refresh-mode: endure}"),
+            "\"refresh-mode\" for app \"c\" can only have value \"ignore-running\""
+        ),
+        (
+            snap("apps:\n  c: {command: c, stop-mode: sigterm}"),
+            "\"stop-mode\" cannot be used for \"c\", only for services"
+        ),
+        (
+            snap("apps:\n  c: {command: c, restart-condition: always}"),
+            "restart-condition is only applicable to services"
+        ),
         (snap("apps:\n  s: {command: s, daemon: simple, stop-timeout: -1s}"), "stop-timeout cannot be negative"),
         (
             snap("apps:\n  a: {command: a, daemon: simple, after: [c]}\n  c: {command: c}"),
@@ -56,19 +71,29 @@ struct ValidationRulesTests {
         ),
         (snap("apps:\n  c: {command: c, before: [d]}"), "must be a service to define before/after ordering"),
         (
-            snap("plugs: {nb: network-bind}\napps:\n  s: {command: s, daemon: simple, sockets: {x: {listen-stream: '0'}}}"),
+            snap(
+                "plugs: {nb: network-bind}\napps:\n  s: {command: s, daemon: simple, sockets: {x: {listen-stream: '0'}}}"
+            ),
             "invalid definition of socket \"x\": invalid \"listen-stream\" port number \"0\""
         ),
         (
-            snap("plugs: {nb: network-bind}\napps:\n  s: {command: s, daemon: simple, sockets: {x: {listen-stream: '80', socket-mode: 01777}}}"),
+            snap(
+                "plugs: {nb: network-bind}\napps:\n  s: {command: s, daemon: simple, sockets: {x: {listen-stream: '80', socket-mode: 01777}}}"
+            ),
             "invalid definition of socket \"x\": cannot use mode: 1777"
         ),
-        (snap("layout:\n  /opt/a: {bind: $SNAP/a}\n  /opt/a/b: {bind: $SNAP/b}"), "layout \"/opt/a/b\" underneath prior layout item \"/opt/a\""),
+        (
+            snap("layout:\n  /opt/a: {bind: $SNAP/a}\n  /opt/a/b: {bind: $SNAP/b}"),
+            "layout \"/opt/a/b\" underneath prior layout item \"/opt/a\""
+        ),
         (snap("layout:\n  /opt/a: {type: ext4}"), "layout \"/opt/a\" uses invalid filesystem \"ext4\""),
         (snap("layout:\n  /opt/a: {bind: $SNAP/a, user: nobody}"), "layout \"/opt/a\" uses invalid user \"nobody\""),
         (snap("layout:\n  /opt/a: {type: tmpfs, mode: '4755'}"), "layout \"/opt/a\" uses invalid mode 04755"),
         (snap("layout:\n  /opt/a: {}"), "layout \"/opt/a\" must define a bind mount, a filesystem mount or a symlink"),
-        (snap("layout:\n  /opt/a: {bind: $SNAP/a, symlink: $SNAP/b}"), "must define a bind mount, a filesystem mount or a symlink"),
+        (
+            snap("layout:\n  /opt/a: {bind: $SNAP/a, symlink: $SNAP/b}"),
+            "must define a bind mount, a filesystem mount or a symlink"
+        ),
         (
             snap("layout:\n  /opt/a: {symlink: /etc/a}"),
             "layout \"/opt/a\" uses invalid symlink old name \"/etc/a\": must start with $SNAP, $SNAP_DATA or $SNAP_COMMON"
@@ -85,7 +110,10 @@ struct ValidationRulesTests {
         ("name: ab\nversion: 1.0-\n", "must end with an ASCII alphanumeric or one of '+' or '~' (and not '-')"),
         ("name: ab\nversion: 1.0\tx\n", "invalid snap version \"1.0\\tx\": must be printable, non-whitespace ASCII"),
         ("name: ab-\nversion: '1'\n", "invalid snap name: \"ab-\""),
-        ("name: ab\nversion: '1'\ntitle: \(String(repeating: "é", count: 41))\n", "title can have up to 40 codepoints, got 41"),
+        (
+            "name: ab\nversion: '1'\ntitle: \(String(repeating: "é", count: 41))\n",
+            "title can have up to 40 codepoints, got 41"
+        ),
     ]
 
     @Test("snap.yaml that snapd accepts passes", arguments: accepted)
@@ -108,6 +136,13 @@ struct ValidationRulesTests {
         #expect(Identifiers.isValidAlias("my_tool.v2") && !Identifiers.isValidAlias(".hidden"))
         #expect(Identifiers.isValidSnapID(String(repeating: "aB3", count: 10) + "xy"))
         #expect(Identifiers.splitInstanceName("foo_bar") == ("foo", "bar"))
+        #expect(throws: Never.self) { try Identifiers.validateInstanceName("foo_bar1") }
+        #expect(throws: SnapYAMLError(.definition, "invalid instance key: \"Bar\"")) {
+            try Identifiers.validateInstanceName("foo_Bar")
+        }
+        #expect(throws: SnapYAMLError(.definition, "invalid snap name: \"x\"")) {
+            try Identifiers.validateInstanceName("x_key")
+        }
         #expect(HookInfo.isSupportedName("connect-plug-foo--bar") && !HookInfo.isSupportedName("connect-plug-"))
     }
 }

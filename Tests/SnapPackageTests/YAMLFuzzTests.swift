@@ -51,7 +51,10 @@ struct YAMLFuzzTests {
             case 3:
                 bytes[position] = specials.randomElement(using: &generator) ?? 0x20
             case 4:
-                bytes.insert(contentsOf: [UInt8](repeating: 0x5B, count: Int.random(in: 1...3000, using: &generator)), at: position)
+                bytes.insert(
+                    contentsOf: [UInt8](repeating: 0x5B, count: Int.random(in: 1...3000, using: &generator)),
+                    at: position
+                )
             case 5:
                 let filler = [UInt8](repeating: 0x61, count: Int.random(in: 1...50_000, using: &generator))
                 bytes.insert(contentsOf: filler, at: position)

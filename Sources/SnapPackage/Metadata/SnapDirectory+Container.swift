@@ -14,9 +14,14 @@ public struct ContainerProblems: Sendable, Hashable {
     /// The error snapd reports, or nil when the snap passes.
     ///
     /// - Parameter skeletonOnly: Ignore missing paths, as `snap pack --check-skeleton` does.
+    /// - Returns: `snap is unusable due to bad permissions` before missing files, or nil.
     public func error(skeletonOnly: Bool = false) -> SnapYAMLError? {
         if !badModes.isEmpty {
-            return SnapYAMLError(.container, "snap is unusable due to bad permissions", details: missingLines + badModes)
+            return SnapYAMLError(
+                .container,
+                "snap is unusable due to bad permissions",
+                details: missingLines + badModes
+            )
         }
         if !missingPaths.isEmpty && !skeletonOnly {
             return SnapYAMLError(.container, "snap is unusable due to missing files", details: missingLines)
@@ -95,7 +100,9 @@ extension SnapDirectory {
                 report(relative, status, "world-readable and executable", &problems)
             }
         case .serviceProgram:
-            if status.permissions & 0o111 == 0 && !status.isSymlink { report(relative, status, "executable", &problems) }
+            if status.permissions & 0o111 == 0 && !status.isSymlink {
+                report(relative, status, "executable", &problems)
+            }
         case .readable:
             if !(status.isRegular || status.isSymlink) || status.permissions & 0o444 != 0o444 {
                 report(relative, status, "world-readable", &problems)
@@ -111,7 +118,13 @@ extension SnapDirectory {
         }
     }
 
-    private func checkMode(_ relative: String, need: UInt32, kind: String, problems: inout ContainerProblems, snap: String) {
+    private func checkMode(
+        _ relative: String,
+        need: UInt32,
+        kind: String,
+        problems: inout ContainerProblems,
+        snap: String
+    ) {
         guard let status = MetadataFiles.status(at: path(of: relative)) else {
             addMissing(relative, problems: &problems, snap: snap)
             return
@@ -119,7 +132,12 @@ extension SnapDirectory {
         if status.permissions & need != need { report(relative, status, kind, &problems) }
     }
 
-    private func report(_ relative: String, _ status: MetadataFiles.Status, _ kind: String, _ problems: inout ContainerProblems) {
+    private func report(
+        _ relative: String,
+        _ status: MetadataFiles.Status,
+        _ kind: String,
+        _ problems: inout ContainerProblems
+    ) {
         let line = "\(quoted(relative)) should be \(kind), and isn't: \(MetadataFiles.modeString(status.mode))"
         if !problems.badModes.contains(line) { problems.badModes.append(line) }
     }

@@ -146,7 +146,11 @@ extension SnapInfo {
     }
 
     private func validateSocketPath(_ path: String, scope: DaemonScope) throws(SnapYAMLError) {
-        if PathRules.clean(path) != path { throw fault("invalid \"listen-stream\": \(quoted(path)) should be written as \(quoted(PathRules.clean(path)))") }
+        if PathRules.clean(path) != path {
+            throw fault(
+                "invalid \"listen-stream\": \(quoted(path)) should be written as \(quoted(PathRules.clean(path)))"
+            )
+        }
         let prefixes =
             scope == .system
             ? ["$SNAP_DATA/", "$SNAP_COMMON/", "$XDG_RUNTIME_DIR/"]
@@ -167,7 +171,9 @@ extension SnapInfo {
             let host = address[..<colon]
             port = address[address.index(after: colon)...]
             guard ["127.0.0.1", "[::1]", "[::]"].contains(host) else {
-                throw fault("invalid \"listen-stream\" address \(quoted(String(host))), must be one of: 127.0.0.1, [::1], [::]")
+                throw fault(
+                    "invalid \"listen-stream\" address \(quoted(String(host))), must be one of: 127.0.0.1, [::1], [::]"
+                )
             }
         }
         guard let number = Int(port), (1...65535).contains(number), port.allSatisfy(\.isASCII) else {
@@ -196,7 +202,9 @@ extension SnapInfo {
             }
             let others = apps.filter { $0.name != app.name && $0.activatesOn.contains(slotName) }
             if let other = others.first {
-                throw fault("invalid activates-on value \(quoted(slotName)): slot is also activatable on app \(quoted(other.name))")
+                throw fault(
+                    "invalid activates-on value \(quoted(slotName)): slot is also activatable on app \(quoted(other.name))"
+                )
             }
         }
     }
@@ -236,7 +244,9 @@ extension SnapInfo {
             }
         }
         if !remaining.isEmpty {
-            throw invalid("applications are part of a before/after cycle: \(remaining.sorted().joined(separator: ", "))")
+            throw invalid(
+                "applications are part of a before/after cycle: \(remaining.sorted().joined(separator: ", "))"
+            )
         }
     }
 }

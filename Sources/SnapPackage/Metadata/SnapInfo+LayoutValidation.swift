@@ -46,7 +46,9 @@ extension SnapInfo {
                 }
             if let (path, isDirectory) = source {
                 if let earlier = sourceKinds[path], earlier != isDirectory {
-                    throw invalid("layout \(quoted(entry.path)) refers to \(quoted(path)) as both a file and a directory")
+                    throw invalid(
+                        "layout \(quoted(entry.path)) refers to \(quoted(path)) as both a file and a directory"
+                    )
                 }
                 sourceKinds[path] = isDirectory
             }
@@ -67,7 +69,9 @@ extension SnapInfo {
         try validatePlacement(of: entry, at: point)
         try validateKind(of: entry)
 
-        if let user = entry.user, user != "root" { throw invalid("layout \(quoted(path)) uses invalid user \(quoted(user))") }
+        if let user = entry.user, user != "root" {
+            throw invalid("layout \(quoted(path)) uses invalid user \(quoted(user))")
+        }
         if let group = entry.group, group != "root" {
             throw invalid("layout \(quoted(path)) uses invalid group \(quoted(group))")
         }

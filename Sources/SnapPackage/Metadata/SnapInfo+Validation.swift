@@ -119,7 +119,9 @@ extension SnapInfo {
         for hook in hooks {
             if !Identifiers.isInterfaceStyleName(hook.name) { throw invalid("invalid hook name: \(quoted(hook.name))") }
             for entry in hook.commandChain where !AppInfo.isLegalCommandChainEntry(entry) {
-                throw invalid("hook command-chain contains illegal \(quoted(entry)) (legal: '\(AppInfo.commandChainPattern)')")
+                throw invalid(
+                    "hook command-chain contains illegal \(quoted(entry)) (legal: '\(AppInfo.commandChainPattern)')"
+                )
             }
         }
     }
@@ -154,7 +156,9 @@ extension SnapInfo {
         }
         let (baseName, key) = Identifiers.splitInstanceName(base)
         if key != nil { throw invalid("base cannot specify a snap instance name: \(quoted(base))") }
-        if !Identifiers.isValidSnapName(baseName) { throw invalid("invalid base name: invalid snap name: \(quoted(base))") }
+        if !Identifiers.isValidSnapName(baseName) {
+            throw invalid("invalid base name: invalid snap name: \(quoted(base))")
+        }
     }
 
     /// `links`: valid keys, non-empty lists, http(s) URLs or e-mail addresses.

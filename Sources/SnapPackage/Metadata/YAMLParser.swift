@@ -54,10 +54,25 @@ private struct TreeBuilder {
         }
 
         /// Adds an entry; a key seen before keeps its position and takes the new value.
+        ///
+        /// Small mappings are searched directly; an index is built once a mapping grows.
         mutating func insert(_ entry: YAMLMapping.Entry) {
             guard let name = entry.key.scalarText else {
                 entries.append(entry)
                 return
+            }
+            if entries.count < 16 {
+                if let position = entries.firstIndex(where: { $0.key.scalarText == name }) {
+                    entries[position].value = entry.value
+                } else {
+                    entries.append(entry)
+                }
+                return
+            }
+            if index.isEmpty {
+                for (position, existing) in entries.enumerated() {
+                    if let key = existing.key.scalarText, index[key] == nil { index[key] = position }
+                }
             }
             if let position = index[name] {
                 entries[position].value = entry.value
