@@ -100,6 +100,13 @@ let package = Package(
             path: "tools/engine-bench",
             swiftSettings: strictSwift
         ),
+        /// Prints snap.yaml parse and validation figures over the shared corpora.
+        .executableTarget(
+            name: "yaml-bench",
+            dependencies: ["SnapPackage"],
+            path: "tools/yaml-bench",
+            swiftSettings: strictSwift
+        ),
         /// Runs, fails and undoes a real change, for README's first command.
         .executableTarget(
             name: "engine-demo",

@@ -75,6 +75,17 @@ public enum Identifiers {
         return bytes.count == 32 && bytes.allSatisfy(isAlphanumeric)
     }
 
+    /// Checks an instance name (`NAME` or `NAME_KEY`), as the daemon does for parallel installs.
+    ///
+    /// - Throws: `invalid snap name: "X"` or `invalid instance key: "K"` (kind `.definition`).
+    public static func validateInstanceName(_ instance: String) throws(SnapYAMLError) {
+        let (name, key) = splitInstanceName(instance)
+        if !isValidSnapName(name) { throw SnapYAMLError(.definition, "invalid snap name: \(quoted(name))") }
+        if let key, !isValidInstanceKey(key) {
+            throw SnapYAMLError(.definition, "invalid instance key: \(quoted(key))")
+        }
+    }
+
     /// Splits `NAME_KEY` into the snap name and the instance key (nil without `_`).
     public static func splitInstanceName(_ instance: String) -> (name: String, key: String?) {
         guard let underscore = instance.firstIndex(of: "_") else { return (instance, nil) }

@@ -8,10 +8,13 @@ extension SnapInfo {
     /// wins. Plugs and slots snapd would drop are removed and listed in
     /// ``badInterfaces``. Call ``validate()`` afterwards for the remaining rules.
     ///
-    /// - Parameter yaml: The snap.yaml text.
+    /// - Parameters:
+    ///   - yaml: The snap.yaml text.
+    ///   - hookFiles: Names of the files in the snap's `meta/hooks/`; those with a
+    ///     supported hook name become hooks even without a `hooks:` entry.
     /// - Returns: The decoded snap.
     /// - Throws: ``SnapYAMLError`` worded like snapd's message.
-    public static func parse(yaml: String) throws(SnapYAMLError) -> SnapInfo {
+    public static func parse(yaml: String, hookFiles: [String] = []) throws(SnapYAMLError) -> SnapInfo {
         let root = try YAMLParser.parse(yaml)
         var top = YAMLMapping(entries: [])
         if let root, !root.isNull {
@@ -25,6 +28,9 @@ extension SnapInfo {
         var info = try decodeTopLevel(top)
         info.apps = try decodeApps(top["apps"])
         info.hooks = try decodeHooks(top["hooks"])
+        for file in hookFiles where HookInfo.isSupportedName(file) && info.hook(named: file) == nil {
+            info.hooks.append(HookInfo(name: file))
+        }
         try info.assembleInterfaces(plugs: top["plugs"], slots: top["slots"])
         try info.checkAliases()
         info.layout = try decodeLayout(top["layout"])

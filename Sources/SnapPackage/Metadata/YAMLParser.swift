@@ -34,18 +34,53 @@ public enum YAMLParser {
 
 /// Drives libyaml and assembles nodes from its events on an explicit stack.
 private struct TreeBuilder {
-    /// A collection being filled.
-    private enum Frame {
-        case sequence(items: [YAMLNode], start: Start)
-        case mapping(entries: [YAMLMapping.Entry], index: [String: Int], key: YAMLNode?, start: Start)
-    }
-
-    /// What a collection's start event said.
-    private struct Start {
+    /// A collection being filled; mutated in place on the stack so its arrays stay uniquely owned.
+    private struct Frame {
+        var isMapping: Bool
         var anchor: String?
         var tag: String?
         var line: Int
         var nodeCount = 1
+        var items: [YAMLNode] = []
+        var entries: [YAMLMapping.Entry] = []
+        var index: [String: Int] = [:]
+        var pendingKey: YAMLNode?
+
+        init(isMapping: Bool, anchor: String?, tag: String?, line: Int) {
+            self.isMapping = isMapping
+            self.anchor = anchor
+            self.tag = tag
+            self.line = line
+        }
+
+        /// Adds an entry; a key seen before keeps its position and takes the new value.
+        ///
+        /// Small mappings are searched directly; an index is built once a mapping grows.
+        mutating func insert(_ entry: YAMLMapping.Entry) {
+            guard let name = entry.key.scalarText else {
+                entries.append(entry)
+                return
+            }
+            if entries.count < 16 {
+                if let position = entries.firstIndex(where: { $0.key.scalarText == name }) {
+                    entries[position].value = entry.value
+                } else {
+                    entries.append(entry)
+                }
+                return
+            }
+            if index.isEmpty {
+                for (position, existing) in entries.enumerated() {
+                    if let key = existing.key.scalarText, index[key] == nil { index[key] = position }
+                }
+            }
+            if let position = index[name] {
+                entries[position].value = entry.value
+            } else {
+                index[name] = entries.count
+                entries.append(entry)
+            }
+        }
     }
 
     private var stack: [Frame] = []
@@ -96,27 +131,21 @@ private struct TreeBuilder {
         case YAML_SEQUENCE_START_EVENT:
             let start = event.data.sequence_start
             try push(
-                .sequence(
-                    items: [],
-                    start: Start(
-                        anchor: Self.optionalString(start.anchor),
-                        tag: Self.optionalString(start.tag),
-                        line: line
-                    )
+                Frame(
+                    isMapping: false,
+                    anchor: Self.optionalString(start.anchor),
+                    tag: Self.optionalString(start.tag),
+                    line: line
                 )
             )
         case YAML_MAPPING_START_EVENT:
             let start = event.data.mapping_start
             try push(
-                .mapping(
-                    entries: [],
-                    index: [:],
-                    key: nil,
-                    start: Start(
-                        anchor: Self.optionalString(start.anchor),
-                        tag: Self.optionalString(start.tag),
-                        line: line
-                    )
+                Frame(
+                    isMapping: true,
+                    anchor: Self.optionalString(start.anchor),
+                    tag: Self.optionalString(start.tag),
+                    line: line
                 )
             )
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
@@ -136,20 +165,8 @@ private struct TreeBuilder {
 
     private mutating func pop() throws(SnapYAMLError) {
         guard let frame = stack.popLast() else { return }
-        switch frame {
-        case .sequence(let items, let start):
-            try add(
-                YAMLNode(.sequence(items), tag: start.tag, line: start.line),
-                size: start.nodeCount,
-                anchor: start.anchor
-            )
-        case .mapping(let entries, _, _, let start):
-            try add(
-                YAMLNode(.mapping(entries), tag: start.tag, line: start.line),
-                size: start.nodeCount,
-                anchor: start.anchor
-            )
-        }
+        let content: YAMLNode.Content = frame.isMapping ? .mapping(frame.entries) : .sequence(frame.items)
+        try add(YAMLNode(content, tag: frame.tag, line: frame.line), size: frame.nodeCount, anchor: frame.anchor)
     }
 
     /// Places a finished node into the collection on top of the stack, or makes it the root.
@@ -160,41 +177,19 @@ private struct TreeBuilder {
         }
         if let anchor { anchors[anchor] = (node, size) }
 
-        guard let top = stack.popLast() else {
+        let top = stack.count - 1
+        guard top >= 0 else {
             root = node
             return
         }
-        switch top {
-        case .sequence(var items, var start):
-            items.append(node)
-            start.nodeCount += size
-            stack.append(.sequence(items: items, start: start))
-        case .mapping(var entries, var index, let key, var start):
-            start.nodeCount += size
-            if let key {
-                Self.insert(YAMLMapping.Entry(key: key, value: node), into: &entries, index: &index)
-                stack.append(.mapping(entries: entries, index: index, key: nil, start: start))
-            } else {
-                stack.append(.mapping(entries: entries, index: index, key: node, start: start))
-            }
-        }
-    }
-
-    /// Adds an entry; a key seen before keeps its position and takes the new value.
-    private static func insert(
-        _ entry: YAMLMapping.Entry,
-        into entries: inout [YAMLMapping.Entry],
-        index: inout [String: Int]
-    ) {
-        guard let name = entry.key.scalarText else {
-            entries.append(entry)
-            return
-        }
-        if let position = index[name] {
-            entries[position].value = entry.value
+        stack[top].nodeCount += size
+        if !stack[top].isMapping {
+            stack[top].items.append(node)
+        } else if let key = stack[top].pendingKey {
+            stack[top].pendingKey = nil
+            stack[top].insert(YAMLMapping.Entry(key: key, value: node))
         } else {
-            index[name] = entries.count
-            entries.append(entry)
+            stack[top].pendingKey = node
         }
     }
 
