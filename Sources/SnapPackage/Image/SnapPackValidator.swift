@@ -1,5 +1,3 @@
-import Glibc
-
 /// What packing needs from a validated snap.yaml: the parts of the output name, whether
 /// ownership is kept, and the warnings `--check-skeleton` prints.
 public struct PackMetadata: Equatable, Sendable {
@@ -33,31 +31,25 @@ public struct PackMetadata: Equatable, Sendable {
     public var keepsOwnership: Bool { type == .base || type == .os }
 }
 
-/// Reads `meta/snap.yaml` from a source tree and runs snapd's parse and validation on it.
+/// Runs snapd's checks on a source tree before packing: `SnapDirectory.validate(skeletonOnly:)`
+/// (parse, validation, container checks, `meta/snapshots.yaml`), then picks what packing needs.
 public struct SnapPackValidator: Sendable {
-    /// The largest snap.yaml read; snapd has no limit, but a tree is not trusted to be sane.
-    static let maximumYAMLSize = 16 << 20
-
     /// Creates a validator.
     public init() {}
 
-    /// Reads and validates `<directory>/meta/snap.yaml`.
+    /// Validates the tree at `directory`.
     ///
     /// - Parameters:
     ///   - directory: the source tree, as given on the command line.
     ///   - skeletonOnly: true for `--check-skeleton`, where missing command files are allowed.
     /// - Returns: the name, version, architectures, type and warnings.
-    /// - Throws: `SnapPackValidationError` with snapd's reason text.
+    /// - Throws: `SnapPackValidationError` with snapd's reason text and logged lines.
     public func validate(directory: String, skeletonOnly: Bool) throws(SnapPackValidationError) -> PackMetadata {
-        let yamlPath = cleanPath("\(directory)/meta/snap.yaml")
-        let yaml = try Self.readFile(yamlPath)
-
         let info: SnapInfo
         do {
-            info = try SnapInfo.parse(yaml: yaml)
-            try info.validate()
+            info = try SnapDirectory(path: directory).validate(skeletonOnly: skeletonOnly)
         } catch {
-            throw SnapPackValidationError(reason: error.description, details: error.details)
+            throw SnapPackValidationError(reason: Self.goJoined(error.description, directory), details: error.details)
         }
 
         var warnings: [String] = []
@@ -65,38 +57,30 @@ public struct SnapPackValidator: Sendable {
             let list = info.badInterfaces.map { "\($0.name) (\($0.reason))" }.joined(separator: "; ")
             warnings.append("snap \"\(info.name)\" has bad plugs or slots: \(list)")
         }
-        let architectures = yaml.contains("architectures") ? info.architectures : nil
         return PackMetadata(
             name: info.name,
             version: info.version,
-            architectures: architectures,
+            architectures: info.architectures,
             type: info.type,
             warnings: warnings
         )
     }
 
-    /// Reads a whole file as text, with Go's `open PATH: reason` wording on failure.
-    private static func readFile(_ path: String) throws(SnapPackValidationError) -> String {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            throw SnapPackValidationError(reason: "open \(path): \(goErrorText(code))")
-        }
-        defer { close(descriptor) }
+    /// snapd joins paths with Go's `filepath.Join`, which cleans them: the tree `.` gives
+    /// `open meta/snap.yaml`, not `open ./meta/snap.yaml`.
+    private static func goJoined(_ reason: String, _ directory: String) -> String {
+        guard directory.hasSuffix("/") || directory == "." || directory.hasPrefix("./") else { return reason }
+        let given = directory.hasSuffix("/") ? directory : directory + "/"
+        let cleaned = cleanPath(directory) == "." ? "" : cleanPath(directory) + "/"
+        return reason.replacingFirst(" \(given)", with: " \(cleaned)")
+    }
+}
 
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while bytes.count <= maximumYAMLSize {
-            let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if got < 0 && errno == EINTR { continue }
-            guard got >= 0 else {
-                let code = errno
-                throw SnapPackValidationError(reason: "read \(path): \(goErrorText(code))")
-            }
-            if got == 0 { return String(decoding: bytes, as: UTF8.self) }
-            bytes.append(contentsOf: buffer.prefix(got))
-        }
-        throw SnapPackValidationError(reason: "read \(path): file is larger than \(maximumYAMLSize) bytes")
+extension String {
+    /// The string with the first occurrence of `target` replaced.
+    fileprivate func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let start = indices.first(where: { self[$0...].hasPrefix(target) }) else { return self }
+        return String(self[..<start]) + replacement + String(self[index(start, offsetBy: target.count)...])
     }
 }
 
