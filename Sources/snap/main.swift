@@ -26,7 +26,9 @@ func parsePack(_ arguments: ArraySlice<String>) throws(UsageError) -> PackComman
         let (flag, inlineValue) = split(argument)
         switch flag {
         case "--check-skeleton":
-            guard inlineValue == nil else { throw UsageError(message: "bool flag `--check-skeleton' cannot have an argument") }
+            guard inlineValue == nil else {
+                throw UsageError(message: "bool flag `--check-skeleton' cannot have an argument")
+            }
             command.checkSkeleton = true
         case "--filename", "--compression":
             guard let value = inlineValue ?? remaining.popFirst() else {
@@ -75,7 +77,11 @@ let packUsage = """
 let arguments = CommandLine.arguments.dropFirst()
 guard arguments.first == "pack" else {
     let name = arguments.first ?? ""
-    write(name.isEmpty ? "error: this snap offers only \"snap pack\"\n" : "error: unknown command \"\(name)\", see 'snap help'.\n", to: 2)
+    write(
+        name.isEmpty
+            ? "error: this snap offers only \"snap pack\"\n" : "error: unknown command \"\(name)\", see 'snap help'.\n",
+        to: 2
+    )
     exit(64)
 }
 do {

@@ -27,8 +27,14 @@ struct DigestTests {
         let digest = try SnapDigest.ofFile(atPath: root + "/file.snap")
         let hex = try Fixture.run("openssl", ["dgst", "-sha3-384", "-r", root + "/file.snap"])
         #expect(digest.hex == String(hex.output.prefix(96)))
-        let base64 = try Fixture.run("sh", ["-c", "openssl dgst -sha3-384 -binary \(root)/file.snap | basenc --base64url"])
-        #expect(digest.base64URL == base64.output.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "=", with: ""))
+        let base64 = try Fixture.run(
+            "sh",
+            ["-c", "openssl dgst -sha3-384 -binary \(root)/file.snap | basenc --base64url"]
+        )
+        #expect(
+            digest.base64URL
+                == base64.output.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "=", with: "")
+        )
         #expect(digest.base64URL.count == 64)
         #expect(digest.size == UInt64(size))
         #expect(try SnapDigest.of(Array(Fixture.randomBytes(size, seed: UInt64(size)))) == digest)
@@ -44,6 +50,8 @@ struct DigestTests {
     @Test("a missing file is an error naming the path")
     func missingFile() {
         let error = #expect(throws: SnapDigestError.self) { try SnapDigest.ofFile(atPath: "/nonexistent/x.snap") }
-        #expect(error?.description.hasPrefix("cannot compute the digest of \"/nonexistent/x.snap\": cannot open: ") == true)
+        #expect(
+            error?.description.hasPrefix("cannot compute the digest of \"/nonexistent/x.snap\": cannot open: ") == true
+        )
     }
 }

@@ -68,7 +68,11 @@ enum Fixture {
 
     /// A small snap tree: snap.yaml, an executable hook, a command, a multi-block file, a symlink.
     static func makeTree(in root: String, name: String = "image-test") throws {
-        try write("name: \(name)\nversion: '1.0'\napps:\n  tool:\n    command: bin/tool\n", at: "meta/snap.yaml", in: root)
+        try write(
+            "name: \(name)\nversion: '1.0'\napps:\n  tool:\n    command: bin/tool\n",
+            at: "meta/snap.yaml",
+            in: root
+        )
         try write("#!/bin/sh\necho installed\n", at: "meta/hooks/install", in: root, mode: 0o755)
         try write("#!/bin/sh\necho tool\n", at: "bin/tool", in: root, mode: 0o755)
         try write(randomBytes(300_000, seed: 7), at: "data/blob.bin", in: root)
@@ -99,7 +103,10 @@ enum Fixture {
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         let errData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
     }
 
     /// Builds an image of `tree` at `image` with plain mksquashfs and extra options.

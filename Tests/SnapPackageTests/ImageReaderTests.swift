@@ -50,7 +50,11 @@ struct ImageReaderTests {
         let root = try Fixture.scratch()
         defer { Fixture.remove(root) }
         try Fixture.makeTree(in: root + "/tree")
-        try Fixture.mksquashfs(root + "/tree", root + "/image.snap", ["-comp", "xz", "-no-fragments", "-all-root", "-no-xattrs"])
+        try Fixture.mksquashfs(
+            root + "/tree",
+            root + "/image.snap",
+            ["-comp", "xz", "-no-fragments", "-all-root", "-no-xattrs"]
+        )
 
         let image = try SnapImage(path: root + "/image.snap")
         #expect(image.superblock.compression == .xz)
@@ -73,7 +77,10 @@ struct ImageReaderTests {
         #expect(try image.entry(at: "/meta/hooks/install").permissions == 0o755)
         let error = #expect(throws: SnapImageError.self) { try image.contentsOfFile(at: "meta/hooks/missing") }
         #expect(error?.code == .entryNotFound)
-        #expect(error?.description == "cannot read snap \"\(root)/image.snap\": entry \"meta/hooks/missing\": no such file or directory")
+        #expect(
+            error?.description
+                == "cannot read snap \"\(root)/image.snap\": entry \"meta/hooks/missing\": no such file or directory"
+        )
         #expect(throws: SnapImageError.self) { try image.contentsOfFile(at: "meta") }
     }
 
@@ -89,7 +96,9 @@ struct ImageReaderTests {
         bytes[28] = 3
         try bytes.write(to: URL(fileURLWithPath: root + "/v3.snap"))
 
-        for (name, code) in [("plain", SnapImageError.Code.notSquashFS), ("zeros", .notSquashFS), ("v3", .unsupportedVersion)] {
+        for (name, code) in [
+            ("plain", SnapImageError.Code.notSquashFS), ("zeros", .notSquashFS), ("v3", .unsupportedVersion),
+        ] {
             let error = #expect(throws: SnapImageError.self) { try SnapImage(path: "\(root)/\(name).snap") }
             #expect(error?.code == code)
             #expect(error?.description.hasPrefix("cannot read snap \"\(root)/\(name).snap\": ") == true)

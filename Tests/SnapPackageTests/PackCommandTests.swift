@@ -48,8 +48,17 @@ struct PackCommandTests {
         let root = try Fixture.scratch()
         try Fixture.write("name: pack-cli\nversion: 1.2~rc+3\n", at: "valid/meta/snap.yaml", in: root)
         try Fixture.write("name: x\nversion: '1'\n", at: "badname/meta/snap.yaml", in: root)
-        try Fixture.write("name: badplug\nversion: '1'\nplugs:\n  Bad_Plug: network\n", at: "badplug/meta/snap.yaml", in: root)
-        try Fixture.write("#!/bin/sh\necho 'mksquashfs says no'\necho 'and complains' >&2\nexit 1\n", at: "shim/mksquashfs", in: root, mode: 0o755)
+        try Fixture.write(
+            "name: badplug\nversion: '1'\nplugs:\n  Bad_Plug: network\n",
+            at: "badplug/meta/snap.yaml",
+            in: root
+        )
+        try Fixture.write(
+            "#!/bin/sh\necho 'mksquashfs says no'\necho 'and complains' >&2\nexit 1\n",
+            at: "shim/mksquashfs",
+            in: root,
+            mode: 0o755
+        )
         return root
     }
 

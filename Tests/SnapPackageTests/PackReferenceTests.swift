@@ -30,12 +30,16 @@ struct PackReferenceTests {
         let tree = Fixture.corpus + "/valid/" + name
 
         let theirs = try referencePack(tree, root + "/reference")
-        let result = PackCommand(options: SnapPacker.Options(sourceDirectory: tree, targetDirectory: root + "/ours")).run()
+        let result = PackCommand(options: SnapPacker.Options(sourceDirectory: tree, targetDirectory: root + "/ours"))
+            .run()
         #expect(result.exitStatus == 0, "\(result.standardError)")
         let ours = String(result.standardOutput.dropFirst("built: ".count).dropLast())
 
         #expect(URL(fileURLWithPath: ours).lastPathComponent == URL(fileURLWithPath: theirs).lastPathComponent)
-        #expect(try SnapImage(path: ours).entries().map(\.description) == SnapImage(path: theirs).entries().map(\.description))
+        #expect(
+            try SnapImage(path: ours).entries().map(\.description)
+                == SnapImage(path: theirs).entries().map(\.description)
+        )
         #expect(try Fixture.unsquashfsParameters(ours) == Fixture.unsquashfsParameters(theirs))
         let mode = try FileManager.default.attributesOfItem(atPath: ours)[.posixPermissions] as? Int
         #expect(mode == 0o644)
@@ -51,7 +55,11 @@ struct PackReferenceTests {
         let theirs = try referencePack(root + "/tree", root + "/reference", environment: environment)
         var ours: [Data] = []
         for run in 0..<2 {
-            let result = try Fixture.run(Fixture.ourSnap, ["pack", root + "/tree", "\(root)/ours\(run)"], environment: environment)
+            let result = try Fixture.run(
+                Fixture.ourSnap,
+                ["pack", root + "/tree", "\(root)/ours\(run)"],
+                environment: environment
+            )
             #expect(result.status == 0, "\(result.error)")
             ours.append(try Data(contentsOf: URL(fileURLWithPath: "\(root)/ours\(run)/image-test_1.0_all.snap")))
         }
@@ -67,19 +75,23 @@ struct PackReferenceTests {
         try Fixture.makeTree(in: tree)
         for path in [
             ".git/config", "sub/.git/config", "DEBIAN/control", "sub/DEBIAN/control", ".gitignore", "sub/.gitignore",
-            "old.snap", "sub/other.snap", "notes~", ".#lock", ".file.swp", ",,tmp", ".snapignore", "{arch}/x", "keep.txt",
+            "old.snap", "sub/other.snap", "notes~", ".#lock", ".file.swp", ",,tmp", ".snapignore", "{arch}/x",
+            "keep.txt",
         ] {
             try Fixture.write("x\n", at: path, in: tree)
         }
 
         let theirs = try referencePack(tree, root + "/reference")
-        let result = PackCommand(options: SnapPacker.Options(sourceDirectory: tree, targetDirectory: root + "/ours")).run()
+        let result = PackCommand(options: SnapPacker.Options(sourceDirectory: tree, targetDirectory: root + "/ours"))
+            .run()
         let ours = try SnapImage(path: String(result.standardOutput.dropFirst("built: ".count).dropLast())).entries()
         #expect(ours.map(\.description) == (try SnapImage(path: theirs).entries().map(\.description)))
 
         let paths = Set(ours.map(\.path))
         #expect(paths.isSuperset(of: ["sub/.git/config", "sub/DEBIAN/control", "sub/.gitignore", "keep.txt"]))
-        #expect(paths.isDisjoint(with: [".git", "DEBIAN", ".gitignore", "old.snap", "sub/other.snap", "notes~", ".#lock"]))
+        #expect(
+            paths.isDisjoint(with: [".git", "DEBIAN", ".gitignore", "old.snap", "sub/other.snap", "notes~", ".#lock"])
+        )
         #expect(paths.isDisjoint(with: [".file.swp", ",,tmp", ".snapignore", "{arch}"]))
     }
 
@@ -96,7 +108,8 @@ struct PackReferenceTests {
         }
 
         let theirs = try referencePack(tree, root + "/reference")
-        let result = PackCommand(options: SnapPacker.Options(sourceDirectory: tree, targetDirectory: root + "/ours")).run()
+        let result = PackCommand(options: SnapPacker.Options(sourceDirectory: tree, targetDirectory: root + "/ours"))
+            .run()
         let ours = try SnapImage(path: String(result.standardOutput.dropFirst("built: ".count).dropLast()))
         let owned = try ours.entry(at: "etc/owned")
         #expect(type == "base" ? (owned.uid, owned.gid) == (1234, 5678) : (owned.uid, owned.gid) == (0, 0))

@@ -26,6 +26,7 @@ public struct PackCommand: Equatable, Sendable {
 
     /// Runs the command.
     /// - Parameter packer: the packer to use (its validator decides what passes).
+    /// - Returns: the text for stdout and stderr, and the exit status.
     public func run(packer: SnapPacker = SnapPacker()) -> Result {
         do {
             if checkSkeleton {

@@ -57,7 +57,10 @@ struct PackExcludeFile {
         let descriptor = mkstemp(&template)
         guard descriptor >= 0 else {
             let code = errno
-            throw SnapPackError(.output, message: "cannot pack \"\(source)\": cannot create the exclude list: \(goErrorText(code))")
+            throw SnapPackError(
+                .output,
+                message: "cannot pack \"\(source)\": cannot create the exclude list: \(goErrorText(code))"
+            )
         }
         path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
 

@@ -12,7 +12,11 @@ extension SnapImage {
     /// `..` moves to the physical parent, as the kernel does. A symlink with an absolute target,
     /// or one whose `..` climbs above the root, is refused: mounted at `/snap/NAME/REV`, it would
     /// reach into the host.
-    /// - Parameter followingFinalSymlink: false to stop at a final symlink, like `lstat(2)`.
+    /// - Parameters:
+    ///   - path: the path inside the image; a leading `/` is ignored.
+    ///   - followingFinalSymlink: false to stop at a final symlink, like `lstat(2)`.
+    /// - Returns: the inode reached and the physical path it lives at.
+    /// - Throws: `entryNotFound`, `symlinkOutsideImage`, `symlinkLoop`, or a corruption error.
     func resolve(_ path: String, followingFinalSymlink: Bool) throws(SnapImageError) -> Resolved {
         let root = try squashFSReader.rootInode()
         var pending = Array(Self.components(of: path).reversed())
@@ -40,7 +44,12 @@ extension SnapImage {
             // Replace the symlink by its target's components, relative to the symlink's directory.
             hops += 1
             guard hops <= Self.maximumSymlinkHops else {
-                throw SnapImageError(.symlinkLoop, image: self.path, entry: path, reason: "too many levels of symbolic links")
+                throw SnapImageError(
+                    .symlinkLoop,
+                    image: self.path,
+                    entry: path,
+                    reason: "too many levels of symbolic links"
+                )
             }
             let target = try squashFSReader.symlinkTarget(of: &inode, entry: here)
             lastSymlink = (here, target)
@@ -61,7 +70,12 @@ extension SnapImage {
     ) throws(SnapImageError) -> sqfs_inode {
         var directory = parent
         guard Self.kind(of: directory) == .directory else {
-            throw SnapImageError(.entryNotFound, image: path, entry: requested, reason: "\"\(parentPath)\" is not a directory")
+            throw SnapImageError(
+                .entryNotFound,
+                image: path,
+                entry: requested,
+                reason: "\"\(parentPath)\" is not a directory"
+            )
         }
         let listing = try squashFSReader.directoryEntries(
             of: &directory,
@@ -122,7 +136,9 @@ extension SnapImage {
         }
     }
 
-    private func collect(_ directory: inout sqfs_inode, at prefix: String, into result: inout [ImageEntry]) throws(SnapImageError) {
+    private func collect(_ directory: inout sqfs_inode, at prefix: String, into result: inout [ImageEntry])
+        throws(SnapImageError)
+    {
         let listing = try squashFSReader.directoryEntries(of: &directory, entry: prefix, limit: Self.defaultEntryLimit)
         for (name, reference) in listing {
             let childPath = "\(prefix)/\(name)"
@@ -134,7 +150,12 @@ extension SnapImage {
             }
             if kind == .directory {
                 guard childPath.utf8.count < 4096 else {
-                    throw SnapImageError(.corrupt, image: path, entry: childPath, reason: "directory nesting is too deep")
+                    throw SnapImageError(
+                        .corrupt,
+                        image: path,
+                        entry: childPath,
+                        reason: "directory nesting is too deep"
+                    )
                 }
                 try collect(&inode, at: childPath, into: &result)
             }
@@ -145,7 +166,7 @@ extension SnapImage {
         let target: Resolved
         do {
             target = try resolve(link, followingFinalSymlink: true)
-        } catch where error.code == .entryNotFound {
+        } catch  where error.code == .entryNotFound {
             return
         }
         let kind = Self.kind(of: target.inode)

@@ -51,6 +51,7 @@ public final class SnapImage {
     /// Every entry below the root, depth first, each directory's entries in stored (sorted) order.
     ///
     /// - Parameter limit: the most entries to accept before refusing the image as corrupt.
+    /// - Returns: the entries, paths relative to the root.
     /// - Throws: `SnapImageError` for a corrupt inode or directory, or a directory that contains
     ///   itself.
     public func entries(limit: Int = SnapImage.defaultEntryLimit) throws(SnapImageError) -> [ImageEntry] {
@@ -81,7 +82,12 @@ public final class SnapImage {
 
             // A corrupt directory table can make a directory contain itself or an ancestor.
             guard visited.insert(reference).inserted else {
-                throw SnapImageError(.corrupt, image: self.path, entry: path, reason: "directory appears twice in the tree")
+                throw SnapImageError(
+                    .corrupt,
+                    image: self.path,
+                    entry: path,
+                    reason: "directory appears twice in the tree"
+                )
             }
             try appendEntries(of: &inode, at: path, into: &result, visited: &visited, limit: limit)
         }
@@ -101,6 +107,7 @@ public final class SnapImage {
     /// - Parameters:
     ///   - path: the path inside the image (`meta/hooks/install`).
     ///   - limit: the largest size accepted.
+    /// - Returns: the file's bytes.
     /// - Throws: `entryNotFound`, `wrongEntryType` for a directory, `specialFile` for a FIFO,
     ///   socket or device, `symlinkOutsideImage`, `fileTooLarge`, or a corruption error.
     public func contentsOfFile(
@@ -110,9 +117,15 @@ public final class SnapImage {
         var resolved = try resolve(path, followingFinalSymlink: true)
         let kind = Self.kind(of: resolved.inode)
         guard kind == .regular else {
-            let code: SnapImageError.Code = ImageEntry(path: path, kind: kind, permissions: 0, size: 0).isSpecialFile
+            let code: SnapImageError.Code =
+                ImageEntry(path: path, kind: kind, permissions: 0, size: 0).isSpecialFile
                 ? .specialFile : .wrongEntryType
-            throw SnapImageError(code, image: self.path, entry: path, reason: "is a \(Self.name(of: kind)), not a regular file")
+            throw SnapImageError(
+                code,
+                image: self.path,
+                entry: path,
+                reason: "is a \(Self.name(of: kind)), not a regular file"
+            )
         }
         return try reader.contents(of: &resolved.inode, entry: path, limit: limit)
     }

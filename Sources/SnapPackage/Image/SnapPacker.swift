@@ -55,7 +55,10 @@ public struct SnapPacker: Sendable {
     public func pack(_ options: Options) throws(SnapPackError) -> String {
         let source = options.sourceDirectory
         if let filename = options.filename, filename.hasPrefix("/"), options.targetDirectory != nil {
-            throw SnapPackError(.usage, message: "you can't specify an absolute filename while also specifying target dir.")
+            throw SnapPackError(
+                .usage,
+                message: "you can't specify an absolute filename while also specifying target dir."
+            )
         }
         let compression = options.compression.flatMap { $0.isEmpty ? nil : $0 } ?? "xz"
         guard compression == "xz" || compression == "lzo" else {
@@ -66,7 +69,11 @@ public struct SnapPacker: Sendable {
         do {
             metadata = try validator.validate(directory: source, skeletonOnly: false)
         } catch {
-            throw SnapPackError(.invalidMetadata, message: "cannot pack \"\(source)\": \(error.reason)", details: error.details)
+            throw SnapPackError(
+                .invalidMetadata,
+                message: "cannot pack \"\(source)\": \(error.reason)",
+                details: error.details
+            )
         }
 
         let output = Self.outputPath(options, metadata: metadata)
@@ -74,10 +81,19 @@ public struct SnapPacker: Sendable {
         let unreadable = SourceTreeWalk.unreadableEntries(in: source)
         guard unreadable.isEmpty else {
             let lines = unreadable.map { "- \($0)" }.joined(separator: "\n")
-            throw cannotPack(source, .unreadableSource, "cannot access the following locations in the snap source directory:\n\(lines)")
+            throw cannotPack(
+                source,
+                .unreadableSource,
+                "cannot access the following locations in the snap source directory:\n\(lines)"
+            )
         }
 
-        try runMksquashfs(source: source, output: output, compression: compression, keepOwnership: metadata.keepsOwnership)
+        try runMksquashfs(
+            source: source,
+            output: output,
+            compression: compression,
+            keepOwnership: metadata.keepsOwnership
+        )
         return output
     }
 
@@ -135,7 +151,9 @@ public struct SnapPacker: Sendable {
         return arguments
     }
 
-    private func runMksquashfs(source: String, output: String, compression: String, keepOwnership: Bool) throws(SnapPackError) {
+    private func runMksquashfs(source: String, output: String, compression: String, keepOwnership: Bool)
+        throws(SnapPackError)
+    {
         let excludes = try PackExcludeFile(source: source)
         defer { excludes.remove() }
         let absoluteOutput = output.hasPrefix("/") ? output : cleanPath("\(currentDirectory())/\(output)")
@@ -154,8 +172,10 @@ public struct SnapPacker: Sendable {
         do {
             outcome = try child.run()
         } catch {
-            let reason = error.code == ENOENT
-                ? "exec: \"mksquashfs\": executable file not found in $PATH" : "exec: \"mksquashfs\": \(goErrorText(error.code))"
+            let reason =
+                error.code == ENOENT
+                ? "exec: \"mksquashfs\": executable file not found in $PATH"
+                : "exec: \"mksquashfs\": \(goErrorText(error.code))"
             throw cannotPack(source, .mksquashfs, "mksquashfs call failed: \(reason)")
         }
         guard outcome.status == 0 else {

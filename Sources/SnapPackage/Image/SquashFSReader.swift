@@ -168,7 +168,12 @@ final class SquashFSReader {
 
     /// The entries of a directory inode as (name, inode reference) pairs, in stored order.
     ///
-    /// - Parameter limit: the most entries to accept; a corrupt header could claim billions.
+    /// - Parameters:
+    ///   - inode: a directory inode.
+    ///   - entry: the directory's path, for messages.
+    ///   - limit: the most entries to accept; a corrupt header could claim billions.
+    /// - Returns: the names and inode references, checked before any inode is loaded.
+    /// - Throws: `SnapImageError` when the listing lies outside its table or holds an impossible entry.
     func directoryEntries(
         of inode: inout sqfs_inode,
         entry: String,
@@ -233,7 +238,12 @@ final class SquashFSReader {
     func contents(of inode: inout sqfs_inode, entry: String, limit: Int) throws(SnapImageError) -> [UInt8] {
         let size = inode.xtra.reg.file_size
         guard size <= UInt64(min(limit, Self.maximumFileLimit)) else {
-            throw SnapImageError(.fileTooLarge, image: path, entry: entry, reason: "file is \(size) bytes, over the limit of \(limit)")
+            throw SnapImageError(
+                .fileTooLarge,
+                image: path,
+                entry: entry,
+                reason: "file is \(size) bytes, over the limit of \(limit)"
+            )
         }
         guard size > 0 else { return [] }
         try checkDataBlocks(of: inode, entry: entry)

@@ -120,10 +120,12 @@ public struct SquashFSSuperblock: Equatable, Sendable {
         guard bytesUsed >= UInt64(Self.size), inodeCount > 0, idCount > 0 else {
             throw SquashFSFormatError(.corrupt, "the superblock counts no inodes or no ids")
         }
-        guard Self.size <= inodeTableStart, inodeTableStart < directoryTableStart, directoryTableStart < bytesUsed else {
+        guard Self.size <= inodeTableStart, inodeTableStart < directoryTableStart, directoryTableStart < bytesUsed
+        else {
             throw SquashFSFormatError(.corrupt, "the inode and directory tables are not inside the image")
         }
-        guard (rootInode >> 16) < directoryTableStart - inodeTableStart, rootInode & 0xffff < Self.metadataBlockSize else {
+        guard (rootInode >> 16) < directoryTableStart - inodeTableStart, rootInode & 0xffff < Self.metadataBlockSize
+        else {
             throw SquashFSFormatError(.corrupt, "the root inode reference \(rootInode) points outside the inode table")
         }
 
