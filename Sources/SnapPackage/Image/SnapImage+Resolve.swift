@@ -118,8 +118,7 @@ extension SnapImage {
         guard Self.kind(of: meta.inode) == .directory else {
             throw SnapImageError(.wrongEntryType, image: path, entry: "meta", reason: "is not a directory")
         }
-        var entries: [ImageEntry] = []
-        try collect(&meta.inode, at: "meta", into: &entries)
+        let entries = try walk(from: &meta.inode, reference: nil, at: meta.path, limit: Self.defaultEntryLimit)
 
         for entry in entries {
             if entry.isSpecialFile {
@@ -132,32 +131,6 @@ extension SnapImage {
             }
             if entry.kind == .symlink {
                 try checkSymlinkInMeta(entry.path)
-            }
-        }
-    }
-
-    private func collect(_ directory: inout sqfs_inode, at prefix: String, into result: inout [ImageEntry])
-        throws(SnapImageError)
-    {
-        let listing = try squashFSReader.directoryEntries(of: &directory, entry: prefix, limit: Self.defaultEntryLimit)
-        for (name, reference) in listing {
-            let childPath = "\(prefix)/\(name)"
-            var inode = try squashFSReader.inode(reference, entry: childPath)
-            let kind = Self.kind(of: inode)
-            result.append(ImageEntry(path: childPath, kind: kind, permissions: inode.base.mode & 0o7777, size: 0))
-            guard result.count <= Self.defaultEntryLimit else {
-                throw SnapImageError(.corrupt, image: path, entry: prefix, reason: "meta/ lists too many entries")
-            }
-            if kind == .directory {
-                guard childPath.utf8.count < 4096 else {
-                    throw SnapImageError(
-                        .corrupt,
-                        image: path,
-                        entry: childPath,
-                        reason: "directory nesting is too deep"
-                    )
-                }
-                try collect(&inode, at: childPath, into: &result)
             }
         }
     }

@@ -55,24 +55,32 @@ public final class SnapImage {
     /// - Throws: `SnapImageError` for a corrupt inode or directory, or a directory that contains
     ///   itself.
     public func entries(limit: Int = SnapImage.defaultEntryLimit) throws(SnapImageError) -> [ImageEntry] {
-        var result: [ImageEntry] = []
-        var visited: Set<UInt64> = [superblock.rootInode]
         var root = try reader.rootInode()
-        try appendEntries(of: &root, at: "", into: &result, visited: &visited, limit: limit)
-        return result
+        return try walk(from: &root, reference: superblock.rootInode, at: "", limit: limit)
     }
 
-    private func appendEntries(
-        of directory: inout sqfs_inode,
+    /// Lists everything below a directory, depth first, without recursion: a crafted image can
+    /// nest directories deeper than any thread's stack.
+    func walk(
+        from directory: inout sqfs_inode,
+        reference: UInt64?,
         at prefix: String,
-        into result: inout [ImageEntry],
-        visited: inout Set<UInt64>,
         limit: Int
-    ) throws(SnapImageError) {
-        let listed = try reader.directoryEntries(of: &directory, entry: prefix.isEmpty ? "." : prefix, limit: limit)
-        for (name, reference) in listed {
-            let path = prefix.isEmpty ? name : "\(prefix)/\(name)"
-            var inode = try reader.inode(reference, entry: path)
+    ) throws(SnapImageError) -> [ImageEntry] {
+        typealias Frame = (listing: [(name: String, reference: UInt64)], next: Int, prefix: String)
+        let top = try reader.directoryEntries(of: &directory, entry: prefix.isEmpty ? "." : prefix, limit: limit)
+        var stack: [Frame] = [(top, 0, prefix)]
+        var visited = Set(reference.map { [$0] } ?? [])
+        var result: [ImageEntry] = []
+
+        while var frame = stack.popLast() {
+            guard frame.next < frame.listing.count else { continue }
+            let (name, childReference) = frame.listing[frame.next]
+            frame.next += 1
+            stack.append(frame)
+
+            let path = frame.prefix.isEmpty ? name : "\(frame.prefix)/\(name)"
+            var inode = try reader.inode(childReference, entry: path)
             let entry = try makeEntry(&inode, path: path)
             result.append(entry)
             guard result.count <= limit else {
@@ -81,16 +89,12 @@ public final class SnapImage {
             guard entry.kind == .directory else { continue }
 
             // A corrupt directory table can make a directory contain itself or an ancestor.
-            guard visited.insert(reference).inserted else {
-                throw SnapImageError(
-                    .corrupt,
-                    image: self.path,
-                    entry: path,
-                    reason: "directory appears twice in the tree"
-                )
+            guard visited.insert(childReference).inserted else {
+                throw SnapImageError(.corrupt, image: self.path, entry: path, reason: "directory appears twice in the tree")
             }
-            try appendEntries(of: &inode, at: path, into: &result, visited: &visited, limit: limit)
+            stack.append((try reader.directoryEntries(of: &inode, entry: path, limit: limit), 0, path))
         }
+        return result
     }
 
     /// The entry at `path`, without following a final symlink (like `lstat(2)`).
