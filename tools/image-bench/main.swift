@@ -2,6 +2,8 @@
 // memory for a small image and a 200 MB one), and the SHA3-384 digest throughput.
 //
 // Usage: image-bench [SIZE_MB]          (default 200)
+// Images: bench-small (one 64 KiB file), bench-large (one SIZE_MB file), bench-many (SIZE_MB
+// files of 1 MiB each), all with the same meta/snap.yaml.
 // Each measurement runs in a fresh child process (this program re-executed with --measure), so
 // the peak resident memory it reports (VmHWM from /proc/self/status) belongs to that
 // measurement alone.
@@ -43,24 +45,36 @@ func writeFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) {
     close(descriptor)
 }
 
-/// Builds a tree with meta/snap.yaml and `megabytes` of incompressible data, then packs it.
-func buildImage(in directory: String, name: String, megabytes: Int) -> String {
+/// Builds a tree with meta/snap.yaml and `files` files of `bytes` incompressible bytes each,
+/// then packs it with our packer.
+func buildImage(in directory: String, name: String, files: Int, bytes: Int) -> String {
     let tree = "\(directory)/\(name)-tree"
     mkdir(tree, 0o755)
     mkdir(tree + "/meta", 0o755)
     mkdir(tree + "/data", 0o755)
     writeFile(tree + "/meta/snap.yaml", Array("name: \(name)\nversion: '1'\nsummary: benchmark\n".utf8))
 
-    var state = UInt64(megabytes) &* 0x9E37_79B9_7F4A_7C15
+    var state = UInt64(files * bytes) &* 0x9E37_79B9_7F4A_7C15
     var chunk = [UInt8](repeating: 0, count: 1 << 20)
-    for file in 0..<megabytes {
-        for index in stride(from: 0, to: chunk.count, by: 8) {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            withUnsafeBytes(of: state ^ (state >> 29)) { raw in
-                for offset in 0..<8 { chunk[index + offset] = raw[offset] }
+    for file in 0..<files {
+        let path = "\(tree)/data/blob-\(file)"
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { fail("cannot create \(path)") }
+        var left = bytes
+        while left > 0 {
+            for index in stride(from: 0, to: chunk.count, by: 8) {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                withUnsafeBytes(of: state ^ (state >> 29)) { raw in
+                    for offset in 0..<8 { chunk[index + offset] = raw[offset] }
+                }
             }
+            let count = min(left, chunk.count)
+            guard chunk.withUnsafeBytes({ write(descriptor, $0.baseAddress, count) }) == count else {
+                fail("cannot write \(path)")
+            }
+            left -= count
         }
-        writeFile("\(tree)/data/blob-\(file)", chunk)
+        close(descriptor)
     }
 
     do {
@@ -159,12 +173,15 @@ let directory = String(cString: made)
 
 print("building images in \(directory) ...")
 let packStart = now()
-let small = buildImage(in: directory, name: "bench-small", megabytes: 0)
-let large = buildImage(in: directory, name: "bench-large", megabytes: megabytes)
-print("packed \(megabytes) MB of random data in \(format(now() - packStart)) s (mksquashfs, xz)")
+// Same tree shape, different sizes: one data file of 64 KiB or of SIZE_MB; then SIZE_MB spread
+// over one file per MiB, which makes the inode table larger too.
+let small = buildImage(in: directory, name: "bench-small", files: 1, bytes: 64 << 10)
+let large = buildImage(in: directory, name: "bench-large", files: 1, bytes: megabytes << 20)
+let many = buildImage(in: directory, name: "bench-many", files: megabytes, bytes: 1 << 20)
+print("packed 2 x \(megabytes) MiB of random data in \(format(now() - packStart)) s (our packer, mksquashfs xz)")
 
 var sizes: [String: UInt64] = [:]
-for image in [small, large] {
+for image in [small, large, many] {
     var info = stat()
     stat(image, &info)
     sizes[image] = UInt64(info.st_size)
@@ -173,7 +190,7 @@ for image in [small, large] {
 print("")
 print("reading meta/snap.yaml (open + check meta/ + read; mean of 200 rounds; fresh process each)")
 print("image                              size (bytes)   per read (us)   peak RSS VmHWM (KiB)")
-for image in [small, large] {
+for image in [small, large, many] {
     let fields = child(["--measure-read", image, "200"])
     guard fields.count >= 2, let seconds = Double(fields[0]) else { fail("measurement failed for \(image)") }
     let name = image.split(separator: "/").last.map(String.init) ?? image
@@ -187,7 +204,7 @@ guard digest.count >= 2, let rate = Double(digest[0]) else { fail("digest measur
 print("SHA3-384 digest of \(sizes[large] ?? 0) bytes: \(format(rate)) MB/s (best of 3), peak RSS \(digest[1]) KiB")
 
 // Leave nothing behind.
-for path in [small, large] { unlink(path) }
+for path in [small, large, many] { unlink(path) }
 _ = system("rm -rf '\(directory)'")
 
 extension String {
