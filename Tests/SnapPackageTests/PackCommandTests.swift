@@ -89,4 +89,31 @@ struct PackCommandTests {
     private func listing(_ directory: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
     }
+
+    @Test(
+        "unreadable files and directories are listed as snap pack lists them",
+        .enabled(if: getuid() == 0, "needs root to run both clients as nobody through setpriv")
+    )
+    func unreadableSource() throws {
+        var results: [(Int32, String, String)] = []
+        for binary in [Fixture.ourSnap, Fixture.referenceSnap] {
+            let root = try workspace()
+            defer { Fixture.remove(root) }
+            try Fixture.write("secret\n", at: "valid/secret", in: root, mode: 0)
+            try Fixture.write("", at: "valid/empty-secret", in: root, mode: 0)
+            try Fixture.write("x\n", at: "valid/locked/inner", in: root)
+            try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: root + "/valid/locked")
+            try FileManager.default.createDirectory(atPath: root + "/out", withIntermediateDirectories: true)
+            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: root + "/out")
+
+            let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "pack", "valid", "out"]
+            let result = try Fixture.run("/usr/bin/setpriv", asNobody, in: root)
+            results.append((result.status, result.output, result.error))
+        }
+
+        #expect(results[0].0 == 1 && results[1].0 == 1)
+        #expect(results[0].1 == results[1].1)
+        #expect(results[0].2 == results[1].2)
+        #expect(results[0].2.contains("- locked (owner 0:0 mode 000)\n- secret (owner 0:0 mode 000)\n"))
+    }
 }

@@ -80,7 +80,8 @@ public struct SnapPacker: Sendable {
         try createDirectory(options.targetDirectory, source: source)
         let unreadable = SourceTreeWalk.unreadableEntries(in: source)
         guard unreadable.isEmpty else {
-            let lines = unreadable.map { "- \($0)" }.joined(separator: "\n")
+            // Each listed path ends its line, so the message itself ends with a newline.
+            let lines = unreadable.map { "- \($0)\n" }.joined()
             throw cannotPack(
                 source,
                 .unreadableSource,
