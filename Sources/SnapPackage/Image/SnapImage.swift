@@ -90,7 +90,8 @@ public final class SnapImage {
 
             // A corrupt directory table can make a directory contain itself or an ancestor.
             guard visited.insert(childReference).inserted else {
-                throw SnapImageError(.corrupt, image: self.path, entry: path, reason: "directory appears twice in the tree")
+                let reason = "directory appears twice in the tree"
+                throw SnapImageError(.corrupt, image: self.path, entry: path, reason: reason)
             }
             stack.append((try reader.directoryEntries(of: &inode, entry: path, limit: limit), 0, path))
         }
