@@ -16,6 +16,11 @@ struct PackReferenceTests {
         return names.sorted()
     }()
 
+    static let invalidCases: [String] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: Fixture.corpus + "/invalid")) ?? []
+        return names.sorted()
+    }()
+
     /// Packs `tree` with the reference client into `output`, returning the built path.
     private func referencePack(_ tree: String, _ output: String, environment: [String: String] = [:]) throws -> String {
         let result = try Fixture.run(Fixture.referenceSnap, ["pack", tree, output], environment: environment)
@@ -115,5 +120,38 @@ struct PackReferenceTests {
         #expect(type == "base" ? (owned.uid, owned.gid) == (1234, 5678) : (owned.uid, owned.gid) == (0, 0))
         #expect(try ours.entries().map(\.description) == SnapImage(path: theirs).entries().map(\.description))
         #expect(try Fixture.unsquashfsParameters(ours.path) == Fixture.unsquashfsParameters(theirs))
+    }
+
+    @Test(
+        "an invalid corpus tree gets the reference's error line and exit status, with and without --check-skeleton",
+        arguments: invalidCases
+    )
+    func invalidCorpusTree(name: String) throws {
+        let root = try Fixture.scratch()
+        defer { Fixture.remove(root) }
+        let tree = Fixture.corpus + "/invalid/" + name
+
+        for skeleton in [false, true] {
+            let command = PackCommand(
+                options: SnapPacker.Options(sourceDirectory: tree, targetDirectory: root + "/ours"),
+                checkSkeleton: skeleton
+            )
+            let ours = command.run()
+            let arguments = ["pack"] + (skeleton ? ["--check-skeleton", tree] : [tree, root + "/reference"])
+            let theirs = try Fixture.run(Fixture.referenceSnap, arguments)
+
+            #expect(ours.exitStatus == theirs.status, "check-skeleton: \(skeleton)")
+            #expect(errorLine(ours.standardError) == errorLine(theirs.error), "check-skeleton: \(skeleton)")
+            #expect(ours.standardOutput == theirs.output)
+        }
+    }
+
+    /// The `error:` line, if any. snapd picks the order of two apps sharing an alias from a Go
+    /// map, so the two names of that message are sorted.
+    private func errorLine(_ text: String) -> String {
+        let line = String(text.split(separator: "\n").last { $0.hasPrefix("error: ") } ?? "")
+        guard let match = line.firstMatch(of: /as alias for both "([^"]*)" and "([^"]*)"/) else { return line }
+        let names = [String(match.1), String(match.2)].sorted()
+        return line.replacing(match.0, with: "as alias for both \"\(names[0])\" and \"\(names[1])\"")
     }
 }

@@ -30,18 +30,28 @@ public struct PackCommand: Equatable, Sendable {
     public func run(packer: SnapPacker = SnapPacker()) -> Result {
         do {
             if checkSkeleton {
-                let warnings = try packer.checkSkeleton(directory: options.sourceDirectory)
-                return Result(standardOutput: "", standardError: lines(warnings), exitStatus: 0)
+                let metadata = try packer.checkSkeleton(directory: options.sourceDirectory)
+                let text = logged(metadata.logLines) + lines(metadata.warnings)
+                return Result(standardOutput: "", standardError: text, exitStatus: 0)
             }
             let built = try packer.pack(options)
             return Result(standardOutput: "built: \(built)\n", standardError: "", exitStatus: 0)
         } catch {
-            let text = lines(error.details) + "error: \(error.message)\n"
+            let text = logged(error.details) + "error: \(error.message)\n"
             return Result(standardOutput: "", standardError: text, exitStatus: error.exitCode)
         }
     }
 
     private func lines(_ lines: [String]) -> String {
         lines.map { "\($0)\n" }.joined()
+    }
+
+    /// Lines as snapd's logger writes them: local date and time with microseconds first
+    /// (`2026/12/03 17:20:21.376481 in snap "N": ...`). snapd also names its Go source file
+    /// and line there; we leave that out.
+    private func logged(_ lines: [String]) -> String {
+        guard !lines.isEmpty else { return "" }
+        let stamp = LogTimestamp.now()
+        return lines.map { "\(stamp) \($0)\n" }.joined()
     }
 }

@@ -11,6 +11,9 @@ public struct PackMetadata: Equatable, Sendable {
     public var type: SnapType
     /// Lines for stderr (`snap "N" has bad plugs or slots: ...`).
     public var warnings: [String]
+    /// Lines snapd logs (with a timestamp) even when the check passes: missing command files
+    /// under `--check-skeleton` (`in snap "N": path "P" does not exist`).
+    public var logLines: [String]
 
     /// Creates metadata for a snap named `name` at `version`.
     public init(
@@ -18,13 +21,15 @@ public struct PackMetadata: Equatable, Sendable {
         version: String,
         architectures: [String]? = nil,
         type: SnapType = .app,
-        warnings: [String] = []
+        warnings: [String] = [],
+        logLines: [String] = []
     ) {
         self.name = name
         self.version = version
         self.architectures = architectures
         self.type = type
         self.warnings = warnings
+        self.logLines = logLines
     }
 
     /// Bases and the legacy `os` snap keep file owners and xattrs as they are on disk.
@@ -42,12 +47,13 @@ public struct SnapPackValidator: Sendable {
     /// - Parameters:
     ///   - directory: the source tree, as given on the command line.
     ///   - skeletonOnly: true for `--check-skeleton`, where missing command files are allowed.
-    /// - Returns: the name, version, architectures, type and warnings.
+    /// - Returns: the name, version, architectures, type, warnings and log lines.
     /// - Throws: `SnapPackValidationError` with snapd's reason text and logged lines.
     public func validate(directory: String, skeletonOnly: Bool) throws(SnapPackValidationError) -> PackMetadata {
+        let snapDirectory = SnapDirectory(path: directory)
         let info: SnapInfo
         do {
-            info = try SnapDirectory(path: directory).validate(skeletonOnly: skeletonOnly)
+            info = try snapDirectory.validate(skeletonOnly: skeletonOnly)
         } catch {
             throw SnapPackValidationError(reason: Self.goJoined(error.description, directory), details: error.details)
         }
@@ -62,7 +68,8 @@ public struct SnapPackValidator: Sendable {
             version: info.version,
             architectures: info.architectures,
             type: info.type,
-            warnings: warnings
+            warnings: warnings,
+            logLines: skeletonOnly ? snapDirectory.checkContainer(for: info).missingLines : []
         )
     }
 

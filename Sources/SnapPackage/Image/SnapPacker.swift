@@ -102,11 +102,12 @@ public struct SnapPacker: Sendable {
     ///
     /// Missing files named by snap.yaml do not fail the check, as with `snap pack --check-skeleton`;
     /// files with wrong permissions do.
-    /// - Returns: warnings to print on stderr (plugs and slots dropped as invalid).
+    /// - Returns: the metadata; its `logLines` (missing files) and `warnings` (plugs and slots
+    ///   dropped as invalid) are for stderr.
     /// - Throws: `SnapPackError` whose message has no `cannot pack` prefix.
-    public func checkSkeleton(directory: String) throws(SnapPackError) -> [String] {
+    public func checkSkeleton(directory: String) throws(SnapPackError) -> PackMetadata {
         do {
-            return try validator.validate(directory: directory, skeletonOnly: true).warnings
+            return try validator.validate(directory: directory, skeletonOnly: true)
         } catch {
             throw SnapPackError(.invalidMetadata, message: error.reason, details: error.details)
         }
