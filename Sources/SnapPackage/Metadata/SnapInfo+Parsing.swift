@@ -15,7 +15,22 @@ extension SnapInfo {
     /// - Returns: The decoded snap.
     /// - Throws: ``SnapYAMLError`` worded like snapd's message.
     public static func parse(yaml: String, hookFiles: [String] = []) throws(SnapYAMLError) -> SnapInfo {
-        let root = try YAMLParser.parse(yaml)
+        try parse(root: try YAMLParser.parse(yaml), hookFiles: hookFiles)
+    }
+
+    /// Parses snap.yaml from the bytes of a file; invalid UTF-8 is a syntax error,
+    /// as in snapd, where ``parse(yaml:hookFiles:)`` would never see it.
+    ///
+    /// - Parameters:
+    ///   - yamlBytes: The contents of `meta/snap.yaml`.
+    ///   - hookFiles: Names of the files in the snap's `meta/hooks/`.
+    /// - Returns: The decoded snap.
+    /// - Throws: ``SnapYAMLError`` worded like snapd's message.
+    public static func parse(yamlBytes: [UInt8], hookFiles: [String] = []) throws(SnapYAMLError) -> SnapInfo {
+        try parse(root: try YAMLParser.parse(bytes: yamlBytes), hookFiles: hookFiles)
+    }
+
+    private static func parse(root: YAMLNode?, hookFiles: [String]) throws(SnapYAMLError) -> SnapInfo {
         var top = YAMLMapping(entries: [])
         if let root, !root.isNull {
             guard let mapping = root.mapping else { throw FieldReader.mismatch(root, into: "snap.snapYaml") }
@@ -38,6 +53,15 @@ extension SnapInfo {
         info.systemUsernames = try decodeSystemUsernames(top["system-usernames"])
         info.links = try decodeLinks(top["links"])
         return info
+    }
+
+    /// A summary of the plugs and slots sanitisation dropped, worded as
+    /// `snap pack --check-skeleton` prints it, or nil when none were dropped:
+    /// `snap "N" has bad plugs or slots: P (reason); Q (reason)`.
+    public var badInterfacesSummary: String? {
+        guard !badInterfaces.isEmpty else { return nil }
+        let items = badInterfaces.map { "\($0.name) (\($0.reason))" }.joined(separator: "; ")
+        return "snap \(quoted(name)) has bad plugs or slots: \(items)"
     }
 
     /// Decodes the scalar and list fields of the top level.

@@ -22,7 +22,17 @@ public enum YAMLParser {
     /// - Returns: The document's root node, or nil for an empty stream.
     /// - Throws: ``SnapYAMLError`` of kind `.syntax` naming the line and libyaml's problem.
     public static func parse(_ text: String) throws(SnapYAMLError) -> YAMLNode? {
-        var bytes = Array(text.utf8)
+        try parse(bytes: Array(text.utf8))
+    }
+
+    /// Parses the first document of raw bytes, which libyaml checks for valid UTF-8
+    /// (or UTF-16 with a byte-order mark), as yaml.v2 does.
+    ///
+    /// - Parameter bytes: YAML source as read from a file.
+    /// - Returns: The document's root node, or nil for an empty stream.
+    /// - Throws: ``SnapYAMLError`` of kind `.syntax`.
+    public static func parse(bytes: [UInt8]) throws(SnapYAMLError) -> YAMLNode? {
+        var bytes = bytes
         if bytes.isEmpty { return nil }
         let count = bytes.count
         return try bytes.withUnsafeMutableBufferPointer { (buffer) throws(SnapYAMLError) -> YAMLNode? in
