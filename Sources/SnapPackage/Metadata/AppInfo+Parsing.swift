@@ -30,7 +30,8 @@ extension SnapInfo {
         app.after = try FieldReader.stringList(fields["after"])
         app.aliases = try FieldReader.stringList(fields["aliases"])
         app.environment = try FieldReader.environment(fields["environment"])
-        app.timer = try FieldReader.optionalString(fields["timer"])
+        // An empty timer is no timer, as snapd reads it.
+        if let timer = try FieldReader.optionalString(fields["timer"]), !timer.isEmpty { app.timer = timer }
 
         try decodeServiceKinds(fields, into: &app)
         try decodeDurations(fields, into: &app)
@@ -88,7 +89,7 @@ extension SnapInfo {
                 socket.listenStream = try FieldReader.string(fields["listen-stream"])
                 if let modeNode = fields["socket-mode"], !modeNode.isNull {
                     guard case .int(let mode) = YAMLScalarValue(modeNode), mode >= 0, mode <= Int64(UInt32.max) else {
-                        throw FieldReader.mismatch(modeNode, into: "os.FileMode")
+                        throw FieldReader.mismatch(modeNode, into: "fs.FileMode")
                     }
                     socket.socketMode = UInt32(mode)
                 }

@@ -15,7 +15,7 @@ extension Epoch {
             case (let read?, let write?): self.init(read: read, write: write)
             }
         } else {
-            throw FieldReader.mismatch(node, into: "snap.Epoch")
+            throw FieldReader.mismatch(node, into: "snap.structuredEpoch")
         }
         try check()
     }

@@ -39,7 +39,7 @@ enum FieldReader {
         var result: [EnvironmentVariable] = []
         for entry in mapping.entries {
             guard let value = entry.value.isNull ? "" : entry.value.scalarText else {
-                throw SnapYAMLError(.decoding, "non-string value in environment: \(quoted(entry.name))")
+                throw mismatch(entry.value, into: "string")
             }
             result.append(EnvironmentVariable(name: entry.name, value: value))
         }

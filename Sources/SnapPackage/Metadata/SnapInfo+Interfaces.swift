@@ -110,8 +110,9 @@ extension SnapInfo {
     ///
     /// snapd checks each one against its interface and silently drops it on
     /// failure; `snap pack` still succeeds. The checks here are the name syntax,
-    /// whether the interface exists, and the `content` interface's required
-    /// attributes; other interfaces' attribute checks are not reproduced.
+    /// whether the interface exists, and the required attributes of `content`,
+    /// `dbus` (`bus`), `personal-files` and `system-files` (`read` or `write`);
+    /// other attribute rules are not reproduced.
     mutating func sanitiseInterfaces() {
         var dropped: Set<String> = []
         plugs.removeAll { plug in
@@ -144,14 +145,22 @@ extension SnapInfo {
         guard KnownInterfaces.names.contains(endpoint.interface) else {
             return "unknown interface \(quoted(endpoint.interface))"
         }
-        if endpoint.interface == "content" {
-            if kind == "slot", endpoint.attribute("read") == nil, endpoint.attribute("write") == nil {
-                return "read or write path must be set"
+        switch (endpoint.interface, kind) {
+        case ("content", "slot") where endpoint.attribute("read") == nil && endpoint.attribute("write") == nil:
+            return "read or write path must be set"
+        case ("content", "plug") where endpoint.attribute("target") == nil:
+            return "content plug must contain target path"
+        case ("dbus", _) where endpoint.attribute("bus") == nil:
+            return "cannot find attribute 'bus'"
+        case ("personal-files", "plug"), ("system-files", "plug"):
+            let read = endpoint.attribute("read")?.stringList
+            let write = endpoint.attribute("write")?.stringList
+            if (read ?? []).isEmpty && (write ?? []).isEmpty {
+                return "cannot add \(endpoint.interface) plug: needs valid \"read\" or \"write\" attribute"
             }
-            if kind == "plug", endpoint.attribute("target") == nil {
-                return "content plug must contain target path"
-            }
+            return nil
+        default:
+            return nil
         }
-        return nil
     }
 }

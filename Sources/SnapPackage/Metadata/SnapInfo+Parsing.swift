@@ -175,6 +175,10 @@ extension SnapInfo {
         guard let mapping = try FieldReader.mapping(node, goType: "map[string][]string") else { return [] }
         var result: [SnapLink] = []
         for entry in mapping.entries {
+            // snapd checks the keys while reading the links, before validation.
+            if !Identifiers.isValidLinksKey(entry.name) {
+                throw SnapYAMLError(.definition, "links key is invalid: \(entry.name)")
+            }
             result.append(SnapLink(key: entry.name, values: try FieldReader.stringList(entry.value)))
         }
         return result
