@@ -63,10 +63,13 @@ public struct SnapDirectory: Sendable, Hashable {
             throw SnapYAMLError(.file, "cannot read snapshot manifest: \(error.reason)")
         }
         guard let root, !root.isNull else { return }
-        let excludes: [String]
+        let decoder = YAMLDecoder()
+        var excludes: [String] = []
+        if let mapping = decoder.mapping(root, goType: "snap.SnapshotOptions") {
+            excludes = decoder.stringList(mapping["exclude"])
+        }
         do throws(SnapYAMLError) {
-            guard let mapping = root.mapping else { throw FieldReader.mismatch(root, into: "snap.SnapshotOptions") }
-            excludes = try FieldReader.stringList(mapping["exclude"])
+            try decoder.finish()
         } catch {
             throw SnapYAMLError(.file, "cannot read snapshot manifest: \(error.reason)")
         }

@@ -1,9 +1,12 @@
 extension SnapInfo {
     /// Builds plugs and slots: the top-level definitions, the implicit ones apps and
     /// hooks name, `activates-on` bindings, then binds unclaimed ones to everything.
-    mutating func assembleInterfaces(plugs plugsNode: YAMLNode?, slots slotsNode: YAMLNode?) throws(SnapYAMLError) {
-        plugs = try Self.decodeEndpoints(plugsNode, kind: "plug")
-        slots = try Self.decodeEndpoints(slotsNode, kind: "slot")
+    mutating func assembleInterfaces(
+        plugs plugEntries: [YAMLMapping.Entry],
+        slots slotEntries: [YAMLMapping.Entry]
+    ) throws(SnapYAMLError) {
+        plugs = try Self.decodeEndpoints(plugEntries, kind: "plug")
+        slots = try Self.decodeEndpoints(slotEntries, kind: "slot")
         let claimedPlugs = Set(apps.flatMap(\.plugs) + hooks.flatMap(\.plugs))
         var claimedSlots = Set(apps.flatMap(\.slots) + hooks.flatMap(\.slots))
 
@@ -55,10 +58,12 @@ extension SnapInfo {
     }
 
     /// Decodes top-level `plugs` or `slots` in their three forms.
-    private static func decodeEndpoints(_ node: YAMLNode?, kind: String) throws(SnapYAMLError) -> [InterfaceEndpoint] {
-        guard let mapping = try FieldReader.mapping(node, goType: "map[string]interface {}") else { return [] }
+    private static func decodeEndpoints(
+        _ entries: [YAMLMapping.Entry],
+        kind: String
+    ) throws(SnapYAMLError) -> [InterfaceEndpoint] {
         var result: [InterfaceEndpoint] = []
-        for entry in mapping.entries {
+        for entry in entries {
             result.append(try decodeEndpoint(named: entry.name, entry.value, kind: kind))
         }
         return result
@@ -75,7 +80,7 @@ extension SnapInfo {
             return InterfaceEndpoint(name: name, interface: interface)
         }
         guard let fields = value.mapping else {
-            let found = FieldReader.goTypeName(value)
+            let found = YAMLDecoder.goTypeName(value)
             throw SnapYAMLError(.definition, "\(owner) has malformed definition (found \(found))")
         }
 
@@ -84,13 +89,13 @@ extension SnapInfo {
             switch field.name {
             case "interface":
                 guard case .string(let interface) = YAMLScalarValue(field.value) else {
-                    let found = FieldReader.goTypeName(field.value)
+                    let found = YAMLDecoder.goTypeName(field.value)
                     throw SnapYAMLError(.definition, "interface name on \(owner) is not a string (found \(found))")
                 }
                 endpoint.interface = interface
             case "label":
                 guard case .string(let label) = YAMLScalarValue(field.value) else {
-                    let found = FieldReader.goTypeName(field.value)
+                    let found = YAMLDecoder.goTypeName(field.value)
                     throw SnapYAMLError(.definition, "label of \(owner) is not a string (found \(found))")
                 }
                 endpoint.label = label
@@ -99,7 +104,7 @@ extension SnapInfo {
             case let key where key.hasPrefix("$"):
                 throw SnapYAMLError(.definition, "\(owner) uses reserved attribute \(quoted(key))")
             default:
-                let attribute = try FieldReader.attribute(field.value, owner: owner)
+                let attribute = try YAMLDecoder.attribute(field.value, owner: owner)
                 endpoint.attributes.append(AttributeEntry(key: field.name, value: attribute))
             }
         }

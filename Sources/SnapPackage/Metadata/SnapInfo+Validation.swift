@@ -87,7 +87,7 @@ extension SnapInfo {
         let allowed: (UInt8) -> Bool = { Identifiers.isAlphanumeric($0) || ":.+~-".utf8.contains($0) }
         // The first and last characters have their own reasons; the rest is checked here.
         var invalidCharacters = ""
-        for byte in bytes.dropFirst().dropLast() where !allowed(byte) && !invalidCharacters.utf8.contains(byte) {
+        for byte in bytes.dropFirst().dropLast() where !allowed(byte) {
             invalidCharacters.append(Character(Unicode.Scalar(byte)))
         }
         if !invalidCharacters.isEmpty { reasons.append("contains invalid characters: \(quoted(invalidCharacters))") }

@@ -1,0 +1,129 @@
+/// Reads YAML nodes into field values the way Go's yaml.v2 fills a struct.
+///
+/// Any scalar read into a string keeps its text and null gives the empty value.
+/// A node of the wrong shape is a type error: like yaml.v2, the decoder records it,
+/// carries on with the empty value, and ``finish()`` reports every one together
+/// (`yaml: unmarshal errors:` then one `line N: cannot unmarshal ...` per line).
+/// Errors from fields with their own parsing (type, confinement, epoch, durations)
+/// are thrown at once by the callers instead, which is also what yaml.v2 does.
+///
+/// Concurrency model: one decoder serves one parse on one thread; it is never shared.
+final class YAMLDecoder {
+    private var typeErrors: [String] = []
+
+    /// Throws the collected type errors, if any.
+    func finish() throws(SnapYAMLError) {
+        guard !typeErrors.isEmpty else { return }
+        throw SnapYAMLError(.decoding, "yaml: unmarshal errors:\n  " + typeErrors.joined(separator: "\n  "))
+    }
+
+    /// Records yaml.v2's type error for a node that does not fit its field.
+    func mismatch(_ node: YAMLNode, into goType: String) {
+        typeErrors.append(Self.mismatchLine(node, into: goType))
+    }
+
+    /// A string field: scalar text, or "" for null, absent or mismatched.
+    func string(_ node: YAMLNode?) -> String {
+        guard let node, !node.isNull else { return "" }
+        guard let text = node.scalarText else {
+            mismatch(node, into: "string")
+            return ""
+        }
+        return text
+    }
+
+    /// An optional string field: nil when absent or null.
+    func optionalString(_ node: YAMLNode?) -> String? {
+        guard let node, !node.isNull else { return nil }
+        return string(node)
+    }
+
+    /// A `[]string` field.
+    func stringList(_ node: YAMLNode?) -> [String] {
+        guard let node, !node.isNull else { return [] }
+        guard let items = node.sequence else {
+            mismatch(node, into: "[]string")
+            return []
+        }
+        return items.map { string($0) }
+    }
+
+    /// A map field: nil when absent, null or mismatched.
+    func mapping(_ node: YAMLNode?, goType: String) -> YAMLMapping? {
+        guard let node, !node.isNull else { return nil }
+        guard let mapping = node.mapping else {
+            mismatch(node, into: goType)
+            return nil
+        }
+        return mapping
+    }
+
+    /// An `environment` map of strings, in file order.
+    func environment(_ node: YAMLNode?) -> [EnvironmentVariable] {
+        guard let mapping = mapping(node, goType: "map[string]string") else { return [] }
+        return mapping.entries.map { entry in
+            var value = ""
+            for candidate in entry.allValues { value = string(candidate) }
+            return EnvironmentVariable(name: entry.name, value: value)
+        }
+    }
+
+    /// yaml.v2's line for a type error; scalars show their text, shortened past 10 characters.
+    static func mismatchLine(_ node: YAMLNode, into goType: String) -> String {
+        var shown = ""
+        if let text = node.scalarText {
+            shown = text.count > 10 ? " `\(text.prefix(7))...`" : " `\(text)`"
+        }
+        return "line \(node.line): cannot unmarshal \(node.kindName)\(shown) into \(goType)"
+    }
+
+    /// A single type error thrown at once, for callers outside a full decode.
+    static func mismatchError(_ node: YAMLNode, into goType: String) -> SnapYAMLError {
+        SnapYAMLError(.decoding, "yaml: unmarshal errors:\n  " + mismatchLine(node, into: goType))
+    }
+
+    /// Converts a node into an attribute value as snapd normalises YAML values.
+    static func attribute(_ node: YAMLNode, owner: String) throws(SnapYAMLError) -> AttributeValue {
+        switch node.content {
+        case .sequence(let items):
+            var values: [AttributeValue] = []
+            for item in items {
+                values.append(try attribute(item, owner: owner))
+            }
+            return .list(values)
+        case .mapping(let entries):
+            var values: [AttributeEntry] = []
+            for entry in entries {
+                guard entry.key.scalarText != nil else {
+                    throw SnapYAMLError(.definition, "\(owner) has attribute with non-string key")
+                }
+                values.append(AttributeEntry(key: entry.name, value: try attribute(entry.value, owner: owner)))
+            }
+            return .map(values)
+        case .scalar:
+            switch YAMLScalarValue(node) {
+            case .null: return .null
+            case .bool(let value): return .bool(value)
+            case .int(let value): return .int(value)
+            case .float(let value): return .float(value)
+            case .string(let value): return .string(value)
+            }
+        }
+    }
+
+    /// The Go type name snapd shows for a value of the wrong shape.
+    static func goTypeName(_ node: YAMLNode) -> String {
+        switch node.content {
+        case .sequence: return "[]interface {}"
+        case .mapping: return "map[interface {}]interface {}"
+        case .scalar:
+            switch YAMLScalarValue(node) {
+            case .null: return "<nil>"
+            case .bool: return "bool"
+            case .int: return "int"
+            case .float: return "float64"
+            case .string: return "string"
+            }
+        }
+    }
+}
