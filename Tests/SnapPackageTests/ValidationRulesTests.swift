@@ -55,6 +55,8 @@ struct ValidationRulesTests {
             "plugs: {network-bind: null}\napps:\n  s: {command: s, daemon: simple, sockets: {x: {listen-stream: '80'}}}"
         ),
         snap("apps:\n  s: {command: s, plugs: [network-bind], sockets: {x: {listen-stream: '80'}}}"),
+        snap("apps: {a: {command: a}}\napps: {b: {command: b}}"),
+        snap("plugs: {p: {interface: content, target: x, a: 1.5, b: true, c: 0x10}}"),
     ]
 
     static let rejected: [(String, String)] = [
@@ -242,6 +244,46 @@ struct ValidationRulesTests {
         ),
         (snap("plugs:\n  foo:\n    label: 3"), "label of plug \"foo\" is not a string (found int)"),
         (snap("plugs:\n  foo: 3"), "plug \"foo\" has malformed definition (found int)"),
+        // Attributes, environment and repeated keys.
+        (
+            snap("plugs: {p: {interface: content, target: x, a: null}}"),
+            "attribute \"a\" of plug \"p\": invalid scalar: <nil>"
+        ),
+        (
+            snap("plugs: {p: {interface: content, target: x, a: {1: x}}}"),
+            "attribute \"a\" of plug \"p\": non-string key: 1"
+        ),
+        (snap("environment: {A: 1, A: 2}"), "cannot parse snap.yaml: found duplicate key \"A\""),
+        (
+            snap("apps: {c: {command: c, environment: {B: 1, B: 2}}}"),
+            "cannot parse snap.yaml: found duplicate key \"B\""
+        ),
+        (
+            snap("summary: [a]\ntitle: [b]"),
+            "yaml: unmarshal errors:\n  line 3: cannot unmarshal !!seq into string\n  line 4: cannot unmarshal !!seq into string"
+        ),
+        (snap("version: [1]\nversion: '2'"), "yaml: unmarshal errors:\n  line 3: cannot unmarshal !!seq into string"),
+        (snap("apps: x\napps: {b: {command: b}}"), "line 3: cannot unmarshal !!str `x` into map[string]snap.appYaml"),
+        (snap("summary: [a]\ntype: bogus"), "cannot parse snap.yaml: invalid snap type: \"bogus\""),
+        (snap("confinement: bogus\ntype: bogus"), "cannot parse snap.yaml: invalid confinement type: \"bogus\""),
+        (
+            snap("epoch: {read: x}"),
+            "cannot parse snap.yaml: epoch read/write attributes must be lists of epoch numbers"
+        ),
+        // More layout and socket orderings.
+        (
+            snap("layout:\n  /usr/lib/$FOO/x: {bind: $SNAP/a}"),
+            "layout \"/usr/lib/$FOO/x\" uses invalid mount point: reference to unknown variable \"$FOO\""
+        ),
+        (
+            snap("layout:\n  /var/lib/snapd/$FOO: {bind: $SNAP/a}"),
+            "uses invalid mount point: reference to unknown variable \"$FOO\""
+        ),
+        (snap("layout:\n  /snap/x/$FOO: {bind: $SNAP/a}"), "defines a layout in space belonging to another snap"),
+        (
+            snap("apps:\n  s: {command: s, plugs: [network-bind], sockets: {x: {listen-stream: $SNAP_DATA/x}}}"),
+            "invalid \"listen-stream\": cannot validate sockets for daemon-scope \"\""
+        ),
         // Identity.
         ("name: ab\nversion: 1.0-\n", "must end with an ASCII alphanumeric or one of '+' or '~' (and not '-')"),
         ("name: ab\nversion: 1.0\tx\n", "invalid snap version \"1.0\\tx\": must be printable, non-whitespace ASCII"),
@@ -278,6 +320,23 @@ struct ValidationRulesTests {
                 + "s (read or write path must be set); d (cannot find attribute 'bus')"
         )
         #expect(info.slots.map(\.name) == ["ok"])
+    }
+
+    @Test("a version of one bad character gets only the first-character reason")
+    func singleCharacterVersion() {
+        #expect(
+            Self.verdict("name: ab\nversion: '-'\n")
+                == "cannot validate snap \"ab\": invalid snap version \"-\": must start with an ASCII alphanumeric (and not '-')"
+        )
+    }
+
+    @Test("repeated map keys merge, as yaml.v2 merges them")
+    func repeatedMapsMerge() throws {
+        let info = try SnapInfo.parse(
+            yaml: Self.snap("apps: {a: {command: a}}\napps: {b: {command: b}, a: {command: c}}")
+        )
+        #expect(info.apps.map(\.name) == ["a", "b"])
+        #expect(info.app(named: "a")?.command == "c")
     }
 
     @Test("identifier rules match snapd's regular expressions")

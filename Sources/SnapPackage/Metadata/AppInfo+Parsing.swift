@@ -29,7 +29,7 @@ extension AppInfo {
         case "before": before = decoder.stringList(value)
         case "after": after = decoder.stringList(value)
         case "aliases": aliases = decoder.stringList(value)
-        case "environment": environment = decoder.environment(value)
+        case "environment": environment = try decoder.environment(value)
         case "timer":
             // An empty timer is no timer, as snapd reads it.
             let text = decoder.string(value)
@@ -115,7 +115,7 @@ extension AppInfo {
 
 extension HookInfo {
     /// Decodes one `hooks` entry: plugs, slots, environment and command chain.
-    init(named name: String, _ node: YAMLNode, decoder: YAMLDecoder) {
+    init(named name: String, _ node: YAMLNode, decoder: YAMLDecoder) throws(SnapYAMLError) {
         self.init(name: name)
         guard let fields = decoder.mapping(node, goType: "snap.hookYaml") else { return }
         for field in fields.entries {
@@ -123,7 +123,7 @@ extension HookInfo {
                 switch field.name {
                 case "plugs": plugs = decoder.stringList(value)
                 case "slots": slots = decoder.stringList(value)
-                case "environment": environment = decoder.environment(value)
+                case "environment": environment = try decoder.environment(value)
                 case "command-chain": commandChain = decoder.stringList(value)
                 default: break
                 }

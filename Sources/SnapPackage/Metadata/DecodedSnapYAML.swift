@@ -55,7 +55,7 @@ struct DecodedSnapYAML {
         case "base": info.base = decoder.optionalString(value)
         case "assumes": info.assumes = decoder.stringList(value)
         case "architectures": architectures = value.isNull ? nil : decoder.stringList(value)
-        case "environment": info.environment = decoder.environment(value)
+        case "environment": info.environment = try decoder.environment(value)
         case "type": try decodeType(value, decoder: decoder)
         case "confinement": try decodeConfinement(value, decoder: decoder)
         case "epoch": if !value.isNull { info.epoch = try Epoch(yaml: value, decoder: decoder) }
@@ -110,7 +110,7 @@ struct DecodedSnapYAML {
         guard let mapping = decoder.mapping(value, goType: "map[string]snap.hookYaml") else { return }
         for entry in mapping.entries {
             for occurrence in entry.allValues {
-                let hook = HookInfo(named: entry.name, occurrence, decoder: decoder)
+                let hook = try HookInfo(named: entry.name, occurrence, decoder: decoder)
                 guard HookInfo.isSupportedName(entry.name) else { continue }
                 if let index = info.hooks.firstIndex(where: { $0.name == hook.name }) {
                     info.hooks[index] = hook

@@ -135,7 +135,7 @@ extension SnapInfo {
         }
 
         if address.hasPrefix("/") || address.hasPrefix("$") {
-            try validateSocketPath(address, scope: app.effectiveDaemonScope ?? .system)
+            try validateSocketPath(address, scope: app.effectiveDaemonScope)
         } else if address.hasPrefix("@") {
             if !address.hasPrefix("@snap.\(name).") {
                 throw fault("path for \"listen-stream\" must be prefixed with \(quoted("@snap.\(name)."))")
@@ -145,11 +145,14 @@ extension SnapInfo {
         }
     }
 
-    private func validateSocketPath(_ path: String, scope: DaemonScope) throws(SnapYAMLError) {
+    private func validateSocketPath(_ path: String, scope: DaemonScope?) throws(SnapYAMLError) {
         if PathRules.clean(path) != path {
             throw fault(
                 "invalid \"listen-stream\": \(quoted(path)) should be written as \(quoted(PathRules.clean(path)))"
             )
+        }
+        guard let scope else {
+            throw fault("invalid \"listen-stream\": cannot validate sockets for daemon-scope \"\"")
         }
         let prefixes =
             scope == .system

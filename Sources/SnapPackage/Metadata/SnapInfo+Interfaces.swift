@@ -104,7 +104,10 @@ extension SnapInfo {
             case let key where key.hasPrefix("$"):
                 throw SnapYAMLError(.definition, "\(owner) uses reserved attribute \(quoted(key))")
             default:
-                let attribute = try YAMLDecoder.attribute(field.value, owner: owner)
+                let attribute = try YAMLDecoder.attribute(
+                    field.value,
+                    owner: "attribute \(quoted(field.name)) of \(owner)"
+                )
                 endpoint.attributes.append(AttributeEntry(key: field.name, value: attribute))
             }
         }

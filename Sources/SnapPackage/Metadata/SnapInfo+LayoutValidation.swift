@@ -92,12 +92,20 @@ extension SnapInfo {
                 "invalid layout path: \(quoted(path)) contains a reserved apparmor char from \(Self.reservedAppArmorCharacters)"
             )
         }
-        let point = expandingSnapVariables(path)
+        let (point, unknown) = expandVariables(path)
         if !point.hasPrefix("/") { throw invalid("layout \(quoted(path)) is a relative filename") }
+        try validateTopLevel(of: entry, at: point)
+        if let name = unknown.first {
+            throw invalid(
+                "layout \(quoted(path)) uses invalid mount point: reference to unknown variable \(quoted("$" + name))"
+            )
+        }
         if PathRules.clean(point) != point {
             throw invalid("layout \(quoted(path)) uses invalid mount point: must be absolute and clean")
         }
-        try validatePlacement(of: entry, at: point)
+        if Self.layoutOffLimits.contains(where: { PathRules.isWithin(point, $0) }) {
+            throw invalid("layout \(quoted(path)) in an off-limits area")
+        }
         try validateKind(of: entry)
 
         if let user = entry.user, user != "root" {
@@ -111,14 +119,11 @@ extension SnapInfo {
         }
     }
 
-    /// The top-level directory, off-limits areas, and other snaps' space under `/snap`.
-    private func validatePlacement(of entry: LayoutEntry, at point: String) throws(SnapYAMLError) {
+    /// The top-level directory, and other snaps' space under `/snap`.
+    private func validateTopLevel(of entry: LayoutEntry, at point: String) throws(SnapYAMLError) {
         let top = point.split(separator: "/").first.map(String.init) ?? ""
         if !top.isEmpty && !Self.layoutTopLevelDirectories.contains(top) {
             throw invalid("layout \(quoted(entry.path)) defines a new top-level directory \(quoted("/" + top))")
-        }
-        if Self.layoutOffLimits.contains(where: { PathRules.isWithin(point, $0) }) {
-            throw invalid("layout \(quoted(entry.path)) in an off-limits area")
         }
         if PathRules.isWithin(point, "/snap"), !PathRules.isWithin(point, "/snap/\(name)") {
             throw invalid("layout \(quoted(entry.path)) defines a layout in space belonging to another snap")

@@ -104,7 +104,7 @@ extension SystemUsername {
         }
         var attributes: [AttributeEntry] = []
         for field in fields.entries where field.name != "scope" {
-            let owner = "system username \(quoted(entry.name))"
+            let owner = "attribute \(quoted(field.name)) of system username \(quoted(entry.name))"
             attributes.append(
                 AttributeEntry(key: field.name, value: try YAMLDecoder.attribute(field.value, owner: owner))
             )

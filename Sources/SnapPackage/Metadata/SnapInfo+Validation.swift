@@ -79,7 +79,7 @@ extension SnapInfo {
         if let first = bytes.first, !Identifiers.isAlphanumeric(first) {
             reasons.append("must start with an ASCII alphanumeric (and not '\(Character(Unicode.Scalar(first)))')")
         }
-        if let last = bytes.last, !(Identifiers.isAlphanumeric(last) || last == 0x2B || last == 0x7E) {
+        if bytes.count > 1, let last = bytes.last, !(Identifiers.isAlphanumeric(last) || last == 0x2B || last == 0x7E) {
             reasons.append(
                 "must end with an ASCII alphanumeric or one of '+' or '~' (and not '\(Character(Unicode.Scalar(last)))')"
             )

@@ -58,14 +58,17 @@ final class YAMLDecoder {
         return mapping
     }
 
-    /// An `environment` map of strings, in file order.
-    func environment(_ node: YAMLNode?) -> [EnvironmentVariable] {
+    /// An `environment` map of strings, in file order; snapd refuses a repeated key here.
+    func environment(_ node: YAMLNode?) throws(SnapYAMLError) -> [EnvironmentVariable] {
         guard let mapping = mapping(node, goType: "map[string]string") else { return [] }
-        return mapping.entries.map { entry in
-            var value = ""
-            for candidate in entry.allValues { value = string(candidate) }
-            return EnvironmentVariable(name: entry.name, value: value)
+        var result: [EnvironmentVariable] = []
+        for entry in mapping.entries {
+            if !entry.shadowed.isEmpty {
+                throw SnapYAMLError(.decoding, "found duplicate key \(quoted(entry.name))")
+            }
+            result.append(EnvironmentVariable(name: entry.name, value: string(entry.value)))
         }
+        return result
     }
 
     /// yaml.v2's line for a type error; scalars show their text, shortened past 10 characters.
@@ -83,6 +86,9 @@ final class YAMLDecoder {
     }
 
     /// Converts a node into an attribute value as snapd normalises YAML values.
+    ///
+    /// - Parameter owner: How snapd names the attribute in messages, e.g.
+    ///   `attribute "a" of plug "p"`; nulls and non-string keys anywhere inside fail.
     static func attribute(_ node: YAMLNode, owner: String) throws(SnapYAMLError) -> AttributeValue {
         switch node.content {
         case .sequence(let items):
@@ -94,15 +100,16 @@ final class YAMLDecoder {
         case .mapping(let entries):
             var values: [AttributeEntry] = []
             for entry in entries {
-                guard entry.key.scalarText != nil else {
-                    throw SnapYAMLError(.definition, "\(owner) has attribute with non-string key")
+                guard case .string(let key) = YAMLScalarValue(entry.key) else {
+                    let shown = entry.key.scalarText ?? goTypeName(entry.key)
+                    throw SnapYAMLError(.definition, "\(owner): non-string key: \(shown)")
                 }
-                values.append(AttributeEntry(key: entry.name, value: try attribute(entry.value, owner: owner)))
+                values.append(AttributeEntry(key: key, value: try attribute(entry.value, owner: owner)))
             }
             return .map(values)
         case .scalar:
             switch YAMLScalarValue(node) {
-            case .null: return .null
+            case .null: throw SnapYAMLError(.definition, "\(owner): invalid scalar: <nil>")
             case .bool(let value): return .bool(value)
             case .int(let value): return .int(value)
             case .float(let value): return .float(value)
