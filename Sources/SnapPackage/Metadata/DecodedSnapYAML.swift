@@ -21,10 +21,7 @@ struct DecodedSnapYAML {
 
     init(root: YAMLNode?, decoder: YAMLDecoder) throws(SnapYAMLError) {
         guard let root, !root.isNull else { return }
-        guard let top = root.mapping else {
-            decoder.mismatch(root, into: "snap.snapYaml")
-            return
-        }
+        guard let top = decoder.mapping(root, goType: "snap.snapYaml") else { return }
         var architectures: [String]?
         for entry in top.entries {
             for value in entry.allValues {

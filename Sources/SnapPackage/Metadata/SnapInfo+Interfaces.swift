@@ -136,9 +136,11 @@ extension SnapInfo {
             return true
         }
         guard !dropped.isEmpty else { return }
+        // A dropped slot no longer activates anything either.
         for index in apps.indices {
             apps[index].plugs.removeAll { dropped.contains("plug:" + $0) }
             apps[index].slots.removeAll { dropped.contains("slot:" + $0) }
+            apps[index].activatesOn.removeAll { dropped.contains("slot:" + $0) }
         }
         for index in hooks.indices {
             hooks[index].plugs.removeAll { dropped.contains("plug:" + $0) }

@@ -85,12 +85,19 @@ extension SnapInfo {
             )
         }
         let allowed: (UInt8) -> Bool = { Identifiers.isAlphanumeric($0) || ":.+~-".utf8.contains($0) }
-        // The first and last characters have their own reasons; the rest is checked here.
-        var invalidCharacters = ""
-        for byte in bytes.dropFirst().dropLast() where !allowed(byte) {
-            invalidCharacters.append(Character(Unicode.Scalar(byte)))
+        // The first and last characters have their own reasons; runs of bad ones in between are listed.
+        var runs: [String] = []
+        var run = ""
+        for byte in bytes.dropFirst().dropLast() {
+            if allowed(byte) {
+                if !run.isEmpty { runs.append(quoted(run)) }
+                run = ""
+            } else {
+                run.append(Character(Unicode.Scalar(byte)))
+            }
         }
-        if !invalidCharacters.isEmpty { reasons.append("contains invalid characters: \(quoted(invalidCharacters))") }
+        if !run.isEmpty { runs.append(quoted(run)) }
+        if !runs.isEmpty { reasons.append("contains invalid characters: \(runs.joined(separator: ", "))") }
 
         guard !reasons.isEmpty else { return nil }
         return "invalid snap version \(quoted(version)): \(joinedWithAnd(reasons))"

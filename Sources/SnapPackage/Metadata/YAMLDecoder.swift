@@ -9,17 +9,21 @@
 ///
 /// Concurrency model: one decoder serves one parse on one thread; it is never shared.
 final class YAMLDecoder {
-    private var typeErrors: [String] = []
+    private var typeErrors: [(line: Int, text: String)] = []
 
-    /// Throws the collected type errors, if any.
+    /// Throws the collected type errors, if any, in document order.
     func finish() throws(SnapYAMLError) {
         guard !typeErrors.isEmpty else { return }
-        throw SnapYAMLError(.decoding, "yaml: unmarshal errors:\n  " + typeErrors.joined(separator: "\n  "))
+        let lines = typeErrors.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+        throw SnapYAMLError(
+            .decoding,
+            "yaml: unmarshal errors:\n  " + lines.map(\.element.text).joined(separator: "\n  ")
+        )
     }
 
     /// Records yaml.v2's type error for a node that does not fit its field.
     func mismatch(_ node: YAMLNode, into goType: String) {
-        typeErrors.append(Self.mismatchLine(node, into: goType))
+        typeErrors.append((node.line, Self.mismatchLine(node, into: goType)))
     }
 
     /// A string field: scalar text, or "" for null, absent or mismatched.
@@ -48,12 +52,16 @@ final class YAMLDecoder {
         return items.map { string($0) }
     }
 
-    /// A map field: nil when absent, null or mismatched.
+    /// A map or structure field: nil when absent, null or mismatched. Every key is
+    /// read as a string, so a sequence or mapping used as a key is a type error.
     func mapping(_ node: YAMLNode?, goType: String) -> YAMLMapping? {
         guard let node, !node.isNull else { return nil }
         guard let mapping = node.mapping else {
             mismatch(node, into: goType)
             return nil
+        }
+        for entry in mapping.entries where entry.key.scalarText == nil {
+            mismatch(entry.key, into: "string")
         }
         return mapping
     }
@@ -87,8 +95,11 @@ final class YAMLDecoder {
 
     /// Converts a node into an attribute value as snapd normalises YAML values.
     ///
-    /// - Parameter owner: How snapd names the attribute in messages, e.g.
-    ///   `attribute "a" of plug "p"`; nulls and non-string keys anywhere inside fail.
+    /// - Parameters:
+    ///   - node: The attribute's value.
+    ///   - owner: How snapd names the attribute in messages, e.g. `attribute "a" of plug "p"`.
+    /// - Returns: The normalised value.
+    /// - Throws: ``SnapYAMLError`` for a null or a non-string key anywhere inside.
     static func attribute(_ node: YAMLNode, owner: String) throws(SnapYAMLError) -> AttributeValue {
         switch node.content {
         case .sequence(let items):
