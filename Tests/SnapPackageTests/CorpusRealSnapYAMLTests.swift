@@ -13,7 +13,7 @@ struct CorpusRealSnapYAMLTests {
     /// Files refused, each with a stable part of the message.
     static let expectedRejections: [String: String] = [
         "canonical__snapd__tests__regression__lp-1949368__bad-layout__meta__snap.yaml":
-            "uses invalid bind mount source \"$SNAP_DATA/var/*\": contains a reserved apparmor char",
+            "layout \"/var/lib/foo\" uses invalid mount source: \"/var/snap/bad-layout/unset/var/*\" contains a reserved apparmor char",
         // snapcraft-only forms: `architectures` as build-on/run-on maps, `adopt-info` instead of a version,
         // build-time variables in layout paths.
         "canonical__k8s-snap__snap__snapcraft.yaml": "cannot unmarshal !!map into string",

@@ -82,6 +82,10 @@ struct CorpusSnapYAMLTests {
         let badName = try SnapDirectory(path: valid + "v20-bad-plug-name-dropped").validate()
         #expect(badName.badInterfaces.map(\.reason) == ["invalid plug name: \"Bad_Plug\""])
         #expect(badName.plugs.isEmpty)
+        #expect(
+            badName.badInterfacesSummary
+                == "snap \"badplugname\" has bad plugs or slots: Bad_Plug (invalid plug name: \"Bad_Plug\")"
+        )
 
         let unknown = try SnapDirectory(path: valid + "v21-unknown-interface-dropped").validate()
         #expect(unknown.badInterfaces.map(\.reason) == ["unknown interface \"Not_Valid\""])

@@ -1,118 +1,134 @@
-extension SnapInfo {
-    /// Decodes `apps`, in file order.
-    static func decodeApps(_ node: YAMLNode?) throws(SnapYAMLError) -> [AppInfo] {
-        guard let mapping = try FieldReader.mapping(node, goType: "map[string]snap.appYaml") else { return [] }
-        var apps: [AppInfo] = []
-        for entry in mapping.entries {
-            apps.append(try decodeApp(named: entry.name, entry.value))
-        }
-        return apps
-    }
-
-    /// Decodes one app; parse-time checks (restart condition, durations, scope) happen here.
-    private static func decodeApp(named name: String, _ node: YAMLNode) throws(SnapYAMLError) -> AppInfo {
-        var app = AppInfo(name: name)
-        guard let fields = try FieldReader.mapping(node, goType: "snap.appYaml") else { return app }
-
-        app.command = try FieldReader.string(fields["command"])
-        app.commandChain = try FieldReader.stringList(fields["command-chain"])
-        app.stopCommand = try FieldReader.string(fields["stop-command"])
-        app.reloadCommand = try FieldReader.string(fields["reload-command"])
-        app.postStopCommand = try FieldReader.string(fields["post-stop-command"])
-        app.busName = try FieldReader.string(fields["bus-name"])
-        app.commonID = try FieldReader.string(fields["common-id"])
-        app.completer = try FieldReader.string(fields["completer"])
-        app.autostart = try FieldReader.string(fields["autostart"])
-        app.plugs = try FieldReader.stringList(fields["plugs"])
-        app.slots = try FieldReader.stringList(fields["slots"])
-        app.activatesOn = try FieldReader.stringList(fields["activates-on"])
-        app.before = try FieldReader.stringList(fields["before"])
-        app.after = try FieldReader.stringList(fields["after"])
-        app.aliases = try FieldReader.stringList(fields["aliases"])
-        app.environment = try FieldReader.environment(fields["environment"])
-        app.timer = try FieldReader.optionalString(fields["timer"])
-
-        try decodeServiceKinds(fields, into: &app)
-        try decodeDurations(fields, into: &app)
-        app.sockets = try decodeSockets(fields["sockets"])
-        return app
-    }
-
-    /// Reads `daemon`, `daemon-scope`, `restart-condition` and the mode fields.
-    private static func decodeServiceKinds(_ fields: YAMLMapping, into app: inout AppInfo) throws(SnapYAMLError) {
-        if let daemon = try FieldReader.optionalString(fields["daemon"]), !daemon.isEmpty {
-            app.daemon = DaemonKind(rawValue: daemon)
-        }
-        if let scope = try FieldReader.optionalString(fields["daemon-scope"]), !scope.isEmpty {
-            guard let parsed = DaemonScope(rawValue: scope) else {
-                throw SnapYAMLError(.decoding, "invalid daemon scope: \(quoted(scope))")
+extension AppInfo {
+    /// Decodes one app as yaml.v2 fills snapd's app structure: each key in file
+    /// order, every occurrence of a repeated key in turn. Restart conditions,
+    /// daemon scopes and durations fail at once; type errors go to the decoder.
+    init(named name: String, _ node: YAMLNode, decoder: YAMLDecoder) throws(SnapYAMLError) {
+        self.init(name: name)
+        guard let fields = decoder.mapping(node, goType: "snap.appYaml") else { return }
+        for field in fields.entries {
+            for value in field.allValues {
+                try decode(field.name, value, decoder: decoder)
             }
-            app.daemonScope = parsed
-        }
-        if let condition = try FieldReader.optionalString(fields["restart-condition"]), !condition.isEmpty {
-            guard let parsed = RestartCondition(yamlValue: condition) else {
-                throw SnapYAMLError(.decoding, "invalid restart condition")
-            }
-            app.restartCondition = parsed
-        }
-        if let mode = try FieldReader.optionalString(fields["stop-mode"]), !mode.isEmpty {
-            app.stopMode = StopMode(rawValue: mode)
-        }
-        if let mode = try FieldReader.optionalString(fields["refresh-mode"]), !mode.isEmpty {
-            app.refreshMode = RefreshMode(rawValue: mode)
-        }
-        if let mode = try FieldReader.optionalString(fields["install-mode"]), !mode.isEmpty {
-            app.installMode = InstallMode(rawValue: mode)
         }
     }
 
-    /// Reads the Go-duration fields.
-    private static func decodeDurations(_ fields: YAMLMapping, into app: inout AppInfo) throws(SnapYAMLError) {
-        func duration(_ key: String) throws(SnapYAMLError) -> GoDuration? {
-            guard let text = try FieldReader.optionalString(fields[key]) else { return nil }
-            return try GoDuration(parsing: text)
+    private mutating func decode(_ key: String, _ value: YAMLNode, decoder: YAMLDecoder) throws(SnapYAMLError) {
+        switch key {
+        case "command": command = decoder.string(value)
+        case "command-chain": commandChain = decoder.stringList(value)
+        case "stop-command": stopCommand = decoder.string(value)
+        case "reload-command": reloadCommand = decoder.string(value)
+        case "post-stop-command": postStopCommand = decoder.string(value)
+        case "bus-name": busName = decoder.string(value)
+        case "common-id": commonID = decoder.string(value)
+        case "completer": completer = decoder.string(value)
+        case "autostart": autostart = decoder.string(value)
+        case "plugs": plugs = decoder.stringList(value)
+        case "slots": slots = decoder.stringList(value)
+        case "activates-on": activatesOn = decoder.stringList(value)
+        case "before": before = decoder.stringList(value)
+        case "after": after = decoder.stringList(value)
+        case "aliases": aliases = decoder.stringList(value)
+        case "environment": environment = try decoder.environment(value)
+        case "timer":
+            // An empty timer is no timer, as snapd reads it.
+            let text = decoder.string(value)
+            timer = text.isEmpty ? nil : text
+        case "daemon": daemon = Self.nonEmpty(decoder.string(value)).map(DaemonKind.init(rawValue:))
+        case "stop-mode": stopMode = Self.nonEmpty(decoder.string(value)).map(StopMode.init(rawValue:))
+        case "refresh-mode": refreshMode = Self.nonEmpty(decoder.string(value)).map(RefreshMode.init(rawValue:))
+        case "install-mode": installMode = Self.nonEmpty(decoder.string(value)).map(InstallMode.init(rawValue:))
+        case "daemon-scope": try decodeScope(decoder.string(value))
+        case "restart-condition": try decodeRestartCondition(decoder.string(value))
+        case "start-timeout": startTimeout = try Self.duration(value, decoder: decoder)
+        case "stop-timeout": stopTimeout = try Self.duration(value, decoder: decoder)
+        case "watchdog-timeout": watchdogTimeout = try Self.duration(value, decoder: decoder)
+        case "restart-delay": restartDelay = try Self.duration(value, decoder: decoder)
+        case "sockets": decodeSockets(value, decoder: decoder)
+        default: break
         }
-        app.startTimeout = try duration("start-timeout")
-        app.stopTimeout = try duration("stop-timeout")
-        app.watchdogTimeout = try duration("watchdog-timeout")
-        app.restartDelay = try duration("restart-delay")
     }
 
-    /// Decodes `sockets`; `socket-mode` is a YAML integer (octal when written `0660`).
-    private static func decodeSockets(_ node: YAMLNode?) throws(SnapYAMLError) -> [SocketInfo] {
-        guard let mapping = try FieldReader.mapping(node, goType: "map[string]snap.socketsYaml") else { return [] }
-        var sockets: [SocketInfo] = []
+    private static func nonEmpty(_ text: String) -> String? {
+        text.isEmpty ? nil : text
+    }
+
+    private mutating func decodeScope(_ text: String) throws(SnapYAMLError) {
+        guard !text.isEmpty else { return }
+        guard let scope = DaemonScope(rawValue: text) else {
+            throw SnapYAMLError(.decoding, "invalid daemon scope: \(quoted(text))")
+        }
+        daemonScope = scope
+    }
+
+    private mutating func decodeRestartCondition(_ text: String) throws(SnapYAMLError) {
+        guard !text.isEmpty else { return }
+        guard let condition = RestartCondition(yamlValue: text) else {
+            throw SnapYAMLError(.decoding, "invalid restart condition")
+        }
+        restartCondition = condition
+    }
+
+    private static func duration(_ value: YAMLNode, decoder: YAMLDecoder) throws(SnapYAMLError) -> GoDuration? {
+        guard let text = decoder.optionalString(value) else { return nil }
+        return try GoDuration(parsing: text)
+    }
+
+    /// Merges `sockets`; `socket-mode` is a YAML integer (octal when written `0660`).
+    private mutating func decodeSockets(_ node: YAMLNode, decoder: YAMLDecoder) {
+        guard let mapping = decoder.mapping(node, goType: "map[string]snap.socketsYaml") else { return }
         for entry in mapping.entries {
-            var socket = SocketInfo(name: entry.name, listenStream: "")
-            if let fields = try FieldReader.mapping(entry.value, goType: "snap.socketsYaml") {
-                socket.listenStream = try FieldReader.string(fields["listen-stream"])
-                if let modeNode = fields["socket-mode"], !modeNode.isNull {
-                    guard case .int(let mode) = YAMLScalarValue(modeNode), mode >= 0, mode <= Int64(UInt32.max) else {
-                        throw FieldReader.mismatch(modeNode, into: "os.FileMode")
-                    }
-                    socket.socketMode = UInt32(mode)
+            for occurrence in entry.allValues {
+                let socket = Self.socket(named: entry.name, occurrence, decoder: decoder)
+                if let index = sockets.firstIndex(where: { $0.name == socket.name }) {
+                    sockets[index] = socket
+                } else {
+                    sockets.append(socket)
                 }
             }
-            sockets.append(socket)
         }
-        return sockets
     }
 
-    /// Decodes `hooks`, keeping only supported hook names as snapd does.
-    static func decodeHooks(_ node: YAMLNode?) throws(SnapYAMLError) -> [HookInfo] {
-        guard let mapping = try FieldReader.mapping(node, goType: "map[string]snap.hookYaml") else { return [] }
-        var hooks: [HookInfo] = []
-        for entry in mapping.entries where HookInfo.isSupportedName(entry.name) {
-            var hook = HookInfo(name: entry.name)
-            if let fields = try FieldReader.mapping(entry.value, goType: "snap.hookYaml") {
-                hook.plugs = try FieldReader.stringList(fields["plugs"])
-                hook.slots = try FieldReader.stringList(fields["slots"])
-                hook.environment = try FieldReader.environment(fields["environment"])
-                hook.commandChain = try FieldReader.stringList(fields["command-chain"])
+    private static func socket(named name: String, _ node: YAMLNode, decoder: YAMLDecoder) -> SocketInfo {
+        var socket = SocketInfo(name: name, listenStream: "")
+        guard let fields = decoder.mapping(node, goType: "snap.socketsYaml") else { return socket }
+        for field in fields.entries {
+            for value in field.allValues {
+                switch field.name {
+                case "listen-stream":
+                    socket.listenStream = decoder.string(value)
+                case "socket-mode":
+                    guard !value.isNull else { continue }
+                    guard case .int(let mode) = YAMLScalarValue(value), mode >= 0, mode <= Int64(UInt32.max) else {
+                        decoder.mismatch(value, into: "fs.FileMode")
+                        continue
+                    }
+                    socket.socketMode = UInt32(mode)
+                default:
+                    break
+                }
             }
-            hooks.append(hook)
         }
-        return hooks
+        return socket
+    }
+}
+
+extension HookInfo {
+    /// Decodes one `hooks` entry: plugs, slots, environment and command chain.
+    init(named name: String, _ node: YAMLNode, decoder: YAMLDecoder) throws(SnapYAMLError) {
+        self.init(name: name)
+        guard let fields = decoder.mapping(node, goType: "snap.hookYaml") else { return }
+        for field in fields.entries {
+            for value in field.allValues {
+                switch field.name {
+                case "plugs": plugs = decoder.stringList(value)
+                case "slots": slots = decoder.stringList(value)
+                case "environment": environment = try decoder.environment(value)
+                case "command-chain": commandChain = decoder.stringList(value)
+                default: break
+                }
+            }
+        }
     }
 }
 

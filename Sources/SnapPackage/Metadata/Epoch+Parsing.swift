@@ -3,6 +3,13 @@ extension Epoch {
     ///
     /// - Throws: ``SnapYAMLError`` of kind `.decoding`, e.g. `0* is an invalid epoch`.
     public init(yaml node: YAMLNode) throws(SnapYAMLError) {
+        let decoder = YAMLDecoder()
+        try self.init(yaml: node, decoder: decoder)
+        try decoder.finish()
+    }
+
+    /// Reads an epoch; a node of the wrong shape is a type error left in `decoder`.
+    init(yaml node: YAMLNode, decoder: YAMLDecoder) throws(SnapYAMLError) {
         if let text = node.scalarText {
             self = try Epoch(shortForm: text)
         } else if let fields = node.mapping {
@@ -15,7 +22,9 @@ extension Epoch {
             case (let read?, let write?): self.init(read: read, write: write)
             }
         } else {
-            throw FieldReader.mismatch(node, into: "snap.Epoch")
+            decoder.mismatch(node, into: "snap.structuredEpoch")
+            self.init()
+            return
         }
         try check()
     }
@@ -53,10 +62,11 @@ extension Epoch {
     /// Reads a list of epoch numbers; nil when absent or null, `[]` when written empty.
     private static func numbers(_ node: YAMLNode?) throws(SnapYAMLError) -> [UInt32]? {
         guard let node, !node.isNull else { return nil }
-        guard let items = node.sequence else { throw FieldReader.mismatch(node, into: "[]uint32") }
+        let failure = SnapYAMLError(.decoding, "epoch read/write attributes must be lists of epoch numbers")
+        guard let items = node.sequence else { throw failure }
         var result: [UInt32] = []
         for item in items {
-            guard let text = item.scalarText else { throw FieldReader.mismatch(item, into: "uint32") }
+            guard let text = item.scalarText else { throw failure }
             result.append(try number(text))
         }
         return result

@@ -62,7 +62,8 @@ public enum LicenseExpression {
             guard let token = next() else { throw failure("empty expression") }
             if token == "(" {
                 try expression()
-                guard next() == ")" else { throw failure("expected \")\"") }
+                let closing = next()
+                guard closing == ")" else { throw failure("expected \")\" got \(quoted(closing ?? ""))") }
                 return
             }
             try licence(token)

@@ -16,11 +16,11 @@ enum MetadataFiles {
     /// The largest metadata file read; snap.yaml files are a few kilobytes.
     static let maximumFileSize = 16 << 20
 
-    /// Reads a whole file as UTF-8 text with open(2) and read(2).
+    /// Reads a whole file with open(2) and read(2).
     ///
     /// - Throws: ``SnapYAMLError`` of kind `.file`, worded like Go's
     ///   `open PATH: no such file or directory`.
-    static func readText(at path: String) throws(SnapYAMLError) -> String {
+    static func readBytes(at path: String) throws(SnapYAMLError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure("open", path, errno) }
         defer { close(descriptor) }
@@ -37,7 +37,7 @@ enum MetadataFiles {
             bytes.append(contentsOf: chunk[0..<count])
             if bytes.count > maximumFileSize { throw SnapYAMLError(.file, "read \(path): file too large") }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// `lstat(2)` of a path, nil when it does not exist.

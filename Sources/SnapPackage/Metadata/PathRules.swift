@@ -1,7 +1,7 @@
 /// Lexical path helpers shared by the layout, socket and container checks.
 enum PathRules {
     /// Characters AppArmor treats as patterns; paths that reach a profile must avoid them.
-    static let appArmorPatternCharacters: Set<Character> = ["?", "*", "[", "]", "{", "}", "^", "\""]
+    static let appArmorPatternCharacters: Set<Character> = ["?", "*", "[", "]", "{", "}", "^", "\"", "\u{0}"]
 
     /// Go's `path.Clean`: collapses `//`, removes `.`, resolves `..` lexically, drops a trailing `/`.
     static func clean(_ path: String) -> String {

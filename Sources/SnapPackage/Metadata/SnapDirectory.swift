@@ -28,9 +28,9 @@ public struct SnapDirectory: Sendable, Hashable {
     /// - Throws: ``SnapYAMLError``: `.file` when snap.yaml cannot be read
     ///   (`open DIR/meta/snap.yaml: no such file or directory`), else parse errors.
     public func readInfo() throws(SnapYAMLError) -> SnapInfo {
-        let text = try MetadataFiles.readText(at: path(of: "meta/snap.yaml"))
+        let bytes = try MetadataFiles.readBytes(at: path(of: "meta/snap.yaml"))
         let hookFiles = MetadataFiles.names(inDirectory: path(of: "meta/hooks"))
-        return try SnapInfo.parse(yaml: text, hookFiles: hookFiles)
+        return try SnapInfo.parse(yamlBytes: bytes, hookFiles: hookFiles)
     }
 
     /// Runs every check `snap pack` makes, in snapd's order: parse, validate,
@@ -54,19 +54,22 @@ public struct SnapDirectory: Sendable, Hashable {
     public func validateSnapshots() throws(SnapYAMLError) {
         let manifest = path(of: "meta/snapshots.yaml")
         guard MetadataFiles.status(at: manifest) != nil else { return }
-        let text = try MetadataFiles.readText(at: manifest)
+        let bytes = try MetadataFiles.readBytes(at: manifest)
 
         let root: YAMLNode?
         do throws(SnapYAMLError) {
-            root = try YAMLParser.parse(text)
+            root = try YAMLParser.parse(bytes: bytes)
         } catch {
             throw SnapYAMLError(.file, "cannot read snapshot manifest: \(error.reason)")
         }
         guard let root, !root.isNull else { return }
-        let excludes: [String]
+        let decoder = YAMLDecoder()
+        var excludes: [String] = []
+        if let mapping = decoder.mapping(root, goType: "snap.SnapshotOptions") {
+            excludes = decoder.stringList(mapping["exclude"])
+        }
         do throws(SnapYAMLError) {
-            guard let mapping = root.mapping else { throw FieldReader.mismatch(root, into: "snap.SnapshotOptions") }
-            excludes = try FieldReader.stringList(mapping["exclude"])
+            try decoder.finish()
         } catch {
             throw SnapYAMLError(.file, "cannot read snapshot manifest: \(error.reason)")
         }

@@ -110,11 +110,11 @@ extension SnapInfo {
         }
     }
 
-    /// Sockets need a service, the `network-bind` plug, and valid names, addresses and modes.
+    /// Sockets need the `network-bind` plug, and valid names, addresses and modes.
     private func validateSockets(_ app: AppInfo) throws(SnapYAMLError) {
         guard !app.sockets.isEmpty else { return }
-        if !app.isService { throw fault("sockets are only applicable to services") }
-        let hasNetworkBind = plugs.contains { $0.interface == "network-bind" && $0.apps.contains(app.name) }
+        // snapd looks for a plug named network-bind bound to the app, whatever its interface.
+        let hasNetworkBind = plugs.contains { $0.name == "network-bind" && $0.apps.contains(app.name) }
         if !hasNetworkBind { throw fault("\"network-bind\" interface plug is required when sockets are used") }
 
         for socket in app.sockets {
@@ -135,7 +135,7 @@ extension SnapInfo {
         }
 
         if address.hasPrefix("/") || address.hasPrefix("$") {
-            try validateSocketPath(address, scope: app.effectiveDaemonScope ?? .system)
+            try validateSocketPath(address, scope: app.effectiveDaemonScope)
         } else if address.hasPrefix("@") {
             if !address.hasPrefix("@snap.\(name).") {
                 throw fault("path for \"listen-stream\" must be prefixed with \(quoted("@snap.\(name)."))")
@@ -145,11 +145,14 @@ extension SnapInfo {
         }
     }
 
-    private func validateSocketPath(_ path: String, scope: DaemonScope) throws(SnapYAMLError) {
+    private func validateSocketPath(_ path: String, scope: DaemonScope?) throws(SnapYAMLError) {
         if PathRules.clean(path) != path {
             throw fault(
                 "invalid \"listen-stream\": \(quoted(path)) should be written as \(quoted(PathRules.clean(path)))"
             )
+        }
+        guard let scope else {
+            throw fault("invalid \"listen-stream\": cannot validate sockets for daemon-scope \"\"")
         }
         let prefixes =
             scope == .system
@@ -159,7 +162,7 @@ extension SnapInfo {
             let names =
                 scope == .system
                 ? "system daemon sockets must have a prefix of $SNAP_DATA, $SNAP_COMMON or $XDG_RUNTIME_DIR"
-                : "user daemon sockets must have a prefix of $SNAP_USER_DATA, $SNAP_USER_COMMON or $XDG_RUNTIME_DIR"
+                : "user daemon sockets must have a prefix of $SNAP_USER_DATA, $SNAP_USER_COMMON, or $XDG_RUNTIME_DIR"
             throw fault("invalid \"listen-stream\": \(names)")
         }
     }

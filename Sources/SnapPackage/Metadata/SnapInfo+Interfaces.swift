@@ -1,9 +1,12 @@
 extension SnapInfo {
     /// Builds plugs and slots: the top-level definitions, the implicit ones apps and
     /// hooks name, `activates-on` bindings, then binds unclaimed ones to everything.
-    mutating func assembleInterfaces(plugs plugsNode: YAMLNode?, slots slotsNode: YAMLNode?) throws(SnapYAMLError) {
-        plugs = try Self.decodeEndpoints(plugsNode, kind: "plug")
-        slots = try Self.decodeEndpoints(slotsNode, kind: "slot")
+    mutating func assembleInterfaces(
+        plugs plugEntries: [YAMLMapping.Entry],
+        slots slotEntries: [YAMLMapping.Entry]
+    ) throws(SnapYAMLError) {
+        plugs = try Self.decodeEndpoints(plugEntries, kind: "plug")
+        slots = try Self.decodeEndpoints(slotEntries, kind: "slot")
         let claimedPlugs = Set(apps.flatMap(\.plugs) + hooks.flatMap(\.plugs))
         var claimedSlots = Set(apps.flatMap(\.slots) + hooks.flatMap(\.slots))
 
@@ -55,10 +58,12 @@ extension SnapInfo {
     }
 
     /// Decodes top-level `plugs` or `slots` in their three forms.
-    private static func decodeEndpoints(_ node: YAMLNode?, kind: String) throws(SnapYAMLError) -> [InterfaceEndpoint] {
-        guard let mapping = try FieldReader.mapping(node, goType: "map[string]interface {}") else { return [] }
+    private static func decodeEndpoints(
+        _ entries: [YAMLMapping.Entry],
+        kind: String
+    ) throws(SnapYAMLError) -> [InterfaceEndpoint] {
         var result: [InterfaceEndpoint] = []
-        for entry in mapping.entries {
+        for entry in entries {
             result.append(try decodeEndpoint(named: entry.name, entry.value, kind: kind))
         }
         return result
@@ -75,7 +80,7 @@ extension SnapInfo {
             return InterfaceEndpoint(name: name, interface: interface)
         }
         guard let fields = value.mapping else {
-            let found = FieldReader.goTypeName(value)
+            let found = YAMLDecoder.goTypeName(value)
             throw SnapYAMLError(.definition, "\(owner) has malformed definition (found \(found))")
         }
 
@@ -84,13 +89,13 @@ extension SnapInfo {
             switch field.name {
             case "interface":
                 guard case .string(let interface) = YAMLScalarValue(field.value) else {
-                    let found = FieldReader.goTypeName(field.value)
+                    let found = YAMLDecoder.goTypeName(field.value)
                     throw SnapYAMLError(.definition, "interface name on \(owner) is not a string (found \(found))")
                 }
                 endpoint.interface = interface
             case "label":
                 guard case .string(let label) = YAMLScalarValue(field.value) else {
-                    let found = FieldReader.goTypeName(field.value)
+                    let found = YAMLDecoder.goTypeName(field.value)
                     throw SnapYAMLError(.definition, "label of \(owner) is not a string (found \(found))")
                 }
                 endpoint.label = label
@@ -99,7 +104,10 @@ extension SnapInfo {
             case let key where key.hasPrefix("$"):
                 throw SnapYAMLError(.definition, "\(owner) uses reserved attribute \(quoted(key))")
             default:
-                let attribute = try FieldReader.attribute(field.value, owner: owner)
+                let attribute = try YAMLDecoder.attribute(
+                    field.value,
+                    owner: "attribute \(quoted(field.name)) of \(owner)"
+                )
                 endpoint.attributes.append(AttributeEntry(key: field.name, value: attribute))
             }
         }
@@ -110,8 +118,9 @@ extension SnapInfo {
     ///
     /// snapd checks each one against its interface and silently drops it on
     /// failure; `snap pack` still succeeds. The checks here are the name syntax,
-    /// whether the interface exists, and the `content` interface's required
-    /// attributes; other interfaces' attribute checks are not reproduced.
+    /// whether the interface exists, and the required attributes of `content`,
+    /// `dbus` (`bus`), `personal-files` and `system-files` (`read` or `write`);
+    /// other attribute rules are not reproduced.
     mutating func sanitiseInterfaces() {
         var dropped: Set<String> = []
         plugs.removeAll { plug in
@@ -127,9 +136,11 @@ extension SnapInfo {
             return true
         }
         guard !dropped.isEmpty else { return }
+        // A dropped slot no longer activates anything either.
         for index in apps.indices {
             apps[index].plugs.removeAll { dropped.contains("plug:" + $0) }
             apps[index].slots.removeAll { dropped.contains("slot:" + $0) }
+            apps[index].activatesOn.removeAll { dropped.contains("slot:" + $0) }
         }
         for index in hooks.indices {
             hooks[index].plugs.removeAll { dropped.contains("plug:" + $0) }
@@ -144,14 +155,22 @@ extension SnapInfo {
         guard KnownInterfaces.names.contains(endpoint.interface) else {
             return "unknown interface \(quoted(endpoint.interface))"
         }
-        if endpoint.interface == "content" {
-            if kind == "slot", endpoint.attribute("read") == nil, endpoint.attribute("write") == nil {
-                return "read or write path must be set"
+        switch (endpoint.interface, kind) {
+        case ("content", "slot") where endpoint.attribute("read") == nil && endpoint.attribute("write") == nil:
+            return "read or write path must be set"
+        case ("content", "plug") where endpoint.attribute("target") == nil:
+            return "content plug must contain target path"
+        case ("dbus", _) where endpoint.attribute("bus") == nil:
+            return "cannot find attribute 'bus'"
+        case ("personal-files", "plug"), ("system-files", "plug"):
+            let read = endpoint.attribute("read")?.stringList
+            let write = endpoint.attribute("write")?.stringList
+            if (read ?? []).isEmpty && (write ?? []).isEmpty {
+                return "cannot add \(endpoint.interface) plug: needs valid \"read\" or \"write\" attribute"
             }
-            if kind == "plug", endpoint.attribute("target") == nil {
-                return "content plug must contain target path"
-            }
+            return nil
+        default:
+            return nil
         }
-        return nil
     }
 }

@@ -10,18 +10,46 @@ extension SnapInfo {
         "/var/snap", "/home", "/boot", "/lost+found",
     ]
 
-    /// Replaces `$SNAP`, `$SNAP_DATA` and `$SNAP_COMMON` with where they point for this snap.
+    /// The text snapd appends to messages about AppArmor pattern characters; its list
+    /// of reserved characters ends with a NUL, which therefore ends the message too.
+    static let reservedAppArmorCharacters = "?*[]{}^\"\u{0}"
+
+    /// Expands `$SNAP`, `$SNAP_DATA` and `$SNAP_COMMON` (also `${...}`) the way Go's
+    /// `os.Expand` does for snapd: any other variable expands to nothing.
     ///
-    /// The revision is a placeholder: the rules only care about where a path lies.
+    /// The revision reads `unset`, as in snapd's messages for a snap being packed.
     func expandingSnapVariables(_ path: String) -> String {
-        let replacements = [
-            ("$SNAP_COMMON", "/var/snap/\(name)/common"), ("$SNAP_DATA", "/var/snap/\(name)/x1"),
-            ("$SNAP", "/snap/\(name)/x1"),
+        expandVariables(path).expanded
+    }
+
+    /// The expansion and the names of unknown variables met on the way.
+    func expandVariables(_ path: String) -> (expanded: String, unknown: [String]) {
+        let values = [
+            "SNAP": "/snap/\(name)/unset", "SNAP_DATA": "/var/snap/\(name)/unset",
+            "SNAP_COMMON": "/var/snap/\(name)/common",
         ]
-        for (variable, value) in replacements where path == variable || path.hasPrefix(variable + "/") {
-            return value + path.dropFirst(variable.count)
+        var result = ""
+        var unknown: [String] = []
+        var rest = Substring(path)
+        while let dollar = rest.firstIndex(of: "$") {
+            result += rest[..<dollar]
+            var after = rest[rest.index(after: dollar)...]
+            let name: Substring
+            if after.first == "{", let close = after.firstIndex(of: "}") {
+                name = after[after.index(after: after.startIndex)..<close]
+                after = after[after.index(after: close)...]
+            } else {
+                name = after.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+                after = after.dropFirst(name.count)
+            }
+            if let value = values[String(name)] {
+                result += value
+            } else {
+                unknown.append(String(name))
+            }
+            rest = after
         }
-        return path
+        return (result + rest, unknown)
     }
 
     /// Checks every layout entry and that no entry lies under another.
@@ -46,8 +74,9 @@ extension SnapInfo {
                 }
             if let (path, isDirectory) = source {
                 if let earlier = sourceKinds[path], earlier != isDirectory {
+                    let (this, other) = isDirectory ? ("directory", "file") : ("file", "a directory")
                     throw invalid(
-                        "layout \(quoted(entry.path)) refers to \(quoted(path)) as both a file and a directory"
+                        "layout \(quoted(entry.path)) refers to \(this) \(quoted(path)) but another layout treats it as \(other)"
                     )
                 }
                 sourceKinds[path] = isDirectory
@@ -58,15 +87,25 @@ extension SnapInfo {
     private func validate(_ entry: LayoutEntry) throws(SnapYAMLError) {
         let path = entry.path
         if path.isEmpty { throw invalid("layout cannot use an empty path") }
-        let point = expandingSnapVariables(path)
-        if point.contains("$") { throw invalid("layout \(quoted(path)) uses invalid variable in its path") }
-        if !point.hasPrefix("/") || PathRules.clean(point) != point {
-            throw invalid("layout \(quoted(path)) must be an absolute and clean path")
-        }
         if PathRules.hasAppArmorPattern(path) {
-            throw invalid("layout \(quoted(path)) contains a reserved apparmor char from ?*[]{}^\"")
+            throw invalid(
+                "invalid layout path: \(quoted(path)) contains a reserved apparmor char from \(Self.reservedAppArmorCharacters)"
+            )
         }
-        try validatePlacement(of: entry, at: point)
+        let (point, unknown) = expandVariables(path)
+        if !point.hasPrefix("/") { throw invalid("layout \(quoted(path)) is a relative filename") }
+        try validateTopLevel(of: entry, at: point)
+        if let name = unknown.first {
+            throw invalid(
+                "layout \(quoted(path)) uses invalid mount point: reference to unknown variable \(quoted("$" + name))"
+            )
+        }
+        if PathRules.clean(point) != point {
+            throw invalid("layout \(quoted(path)) uses invalid mount point: must be absolute and clean")
+        }
+        if Self.layoutOffLimits.contains(where: { PathRules.isWithin(point, $0) }) {
+            throw invalid("layout \(quoted(path)) in an off-limits area")
+        }
         try validateKind(of: entry)
 
         if let user = entry.user, user != "root" {
@@ -80,14 +119,11 @@ extension SnapInfo {
         }
     }
 
-    /// The top-level directory, off-limits areas, and other snaps' space under `/snap`.
-    private func validatePlacement(of entry: LayoutEntry, at point: String) throws(SnapYAMLError) {
+    /// The top-level directory, and other snaps' space under `/snap`.
+    private func validateTopLevel(of entry: LayoutEntry, at point: String) throws(SnapYAMLError) {
         let top = point.split(separator: "/").first.map(String.init) ?? ""
-        if !Self.layoutTopLevelDirectories.contains(top) {
+        if !top.isEmpty && !Self.layoutTopLevelDirectories.contains(top) {
             throw invalid("layout \(quoted(entry.path)) defines a new top-level directory \(quoted("/" + top))")
-        }
-        if Self.layoutOffLimits.contains(where: { PathRules.isWithin(point, $0) }) {
-            throw invalid("layout \(quoted(entry.path)) in an off-limits area")
         }
         if PathRules.isWithin(point, "/snap"), !PathRules.isWithin(point, "/snap/\(name)") {
             throw invalid("layout \(quoted(entry.path)) defines a layout in space belonging to another snap")
@@ -101,9 +137,9 @@ extension SnapInfo {
         }
         switch kind {
         case .bind(let source), .bindFile(let source):
-            try validateSource(source, of: entry, role: "bind mount source")
+            try validateSource(source, of: entry, role: "bind mount source", patternRole: "mount source")
         case .symlink(let target):
-            try validateSource(target, of: entry, role: "symlink old name")
+            try validateSource(target, of: entry, role: "symlink old name", patternRole: "symlink")
         case .filesystem(let type):
             if type != "tmpfs" {
                 throw invalid("layout \(quoted(entry.path)) uses invalid filesystem \(quoted(type))")
@@ -111,16 +147,31 @@ extension SnapInfo {
         }
     }
 
-    private func validateSource(_ source: String, of entry: LayoutEntry, role: String) throws(SnapYAMLError) {
-        let prefix = "layout \(quoted(entry.path)) uses invalid \(role) \(quoted(source))"
+    /// A source must use only the snap's variables, start with one, and expand to a
+    /// clean path without AppArmor pattern characters.
+    private func validateSource(
+        _ source: String,
+        of entry: LayoutEntry,
+        role: String,
+        patternRole: String
+    ) throws(SnapYAMLError) {
+        let subject = "layout \(quoted(entry.path)) uses invalid \(role)"
+        let (expanded, unknown) = expandVariables(source)
+        if let name = unknown.first {
+            throw invalid("\(subject) \(quoted(source)): reference to unknown variable \(quoted("$" + name))")
+        }
         let variables = ["$SNAP", "$SNAP_DATA", "$SNAP_COMMON"]
         guard variables.contains(where: { source == $0 || source.hasPrefix($0 + "/") }) else {
-            throw invalid("\(prefix): must start with $SNAP, $SNAP_DATA or $SNAP_COMMON")
+            throw invalid("\(subject) \(quoted(source)): must start with $SNAP, $SNAP_DATA or $SNAP_COMMON")
         }
-        if PathRules.hasAppArmorPattern(source) {
-            throw invalid("\(prefix): contains a reserved apparmor char from ?*[]{}^\"")
+        if PathRules.hasAppArmorPattern(expanded) {
+            throw invalid(
+                "layout \(quoted(entry.path)) uses invalid \(patternRole): \(quoted(expanded)) "
+                    + "contains a reserved apparmor char from \(Self.reservedAppArmorCharacters)"
+            )
         }
-        let expanded = expandingSnapVariables(source)
-        if PathRules.clean(expanded) != expanded { throw invalid("\(prefix): must be a clean path") }
+        if PathRules.clean(expanded) != expanded {
+            throw invalid("\(subject) \(quoted(expanded)): must be absolute and clean")
+        }
     }
 }

@@ -3,10 +3,11 @@ extension SnapInfo {
     ///
     /// This performs every check snapd makes before its validation step: the YAML
     /// syntax, field types, `type`, `confinement`, `epoch`, restart conditions and
-    /// durations, plug and slot definitions, aliases, `activates-on`, layout modes
-    /// and `system-usernames`. Unknown keys are ignored and the last duplicate key
-    /// wins. Plugs and slots snapd would drop are removed and listed in
-    /// ``badInterfaces``. Call ``validate()`` afterwards for the remaining rules.
+    /// durations, plug and slot definitions, aliases, `activates-on`, layout modes,
+    /// `system-usernames` and `links` keys. Unknown keys are ignored; a repeated key
+    /// takes its last value, except that maps merge and every occurrence's type
+    /// errors count, as with Go's yaml.v2. Plugs and slots snapd would drop are
+    /// removed and listed in ``badInterfaces``. Call ``validate()`` afterwards.
     ///
     /// - Parameters:
     ///   - yaml: The snap.yaml text.
@@ -15,145 +16,55 @@ extension SnapInfo {
     /// - Returns: The decoded snap.
     /// - Throws: ``SnapYAMLError`` worded like snapd's message.
     public static func parse(yaml: String, hookFiles: [String] = []) throws(SnapYAMLError) -> SnapInfo {
-        let root = try YAMLParser.parse(yaml)
-        var top = YAMLMapping(entries: [])
-        if let root, !root.isNull {
-            guard let mapping = root.mapping else { throw FieldReader.mismatch(root, into: "snap.snapYaml") }
-            top = mapping
-        }
-        if top["layouts"] != nil {
+        try parse(root: try YAMLParser.parse(yaml), hookFiles: hookFiles)
+    }
+
+    /// Parses snap.yaml from the bytes of a file; invalid UTF-8 is a syntax error,
+    /// as in snapd, where ``parse(yaml:hookFiles:)`` would never see it.
+    ///
+    /// - Parameters:
+    ///   - yamlBytes: The contents of `meta/snap.yaml`.
+    ///   - hookFiles: Names of the files in the snap's `meta/hooks/`.
+    /// - Returns: The decoded snap.
+    /// - Throws: ``SnapYAMLError`` worded like snapd's message.
+    public static func parse(yamlBytes: [UInt8], hookFiles: [String] = []) throws(SnapYAMLError) -> SnapInfo {
+        try parse(root: try YAMLParser.parse(bytes: yamlBytes), hookFiles: hookFiles)
+    }
+
+    /// A summary of the plugs and slots sanitisation dropped, worded as
+    /// `snap pack --check-skeleton` prints it, or nil when none were dropped:
+    /// `snap "N" has bad plugs or slots: P (reason); Q (reason)`.
+    public var badInterfacesSummary: String? {
+        guard !badInterfaces.isEmpty else { return nil }
+        let items = badInterfaces.map { "\($0.name) (\($0.reason))" }.joined(separator: "; ")
+        return "snap \(quoted(name)) has bad plugs or slots: \(items)"
+    }
+
+    /// The two stages snapd runs: the YAML decode, then assembling the snap from it.
+    private static func parse(root: YAMLNode?, hookFiles: [String]) throws(SnapYAMLError) -> SnapInfo {
+        let decoder = YAMLDecoder()
+        var decoded = try DecodedSnapYAML(root: root, decoder: decoder)
+        try decoder.finish()
+
+        if decoded.mentionsLayouts {
             throw SnapYAMLError(.decoding, "typo detected: use singular \"layout\" instead of plural \"layouts\"")
         }
-
-        var info = try decodeTopLevel(top)
-        info.apps = try decodeApps(top["apps"])
-        info.hooks = try decodeHooks(top["hooks"])
-        for file in hookFiles where HookInfo.isSupportedName(file) && info.hook(named: file) == nil {
-            info.hooks.append(HookInfo(name: file))
+        for file in hookFiles where HookInfo.isSupportedName(file) && decoded.info.hook(named: file) == nil {
+            decoded.info.hooks.append(HookInfo(name: file))
         }
-        try info.assembleInterfaces(plugs: top["plugs"], slots: top["slots"])
+
+        var info = decoded.info
+        try info.assembleInterfaces(plugs: decoded.plugs, slots: decoded.slots)
         try info.checkAliases()
-        info.layout = try decodeLayout(top["layout"])
+        info.layout = try decoded.layout.map { raw throws(SnapYAMLError) in try raw.entry() }
         info.sanitiseInterfaces()
-        info.systemUsernames = try decodeSystemUsernames(top["system-usernames"])
-        info.links = try decodeLinks(top["links"])
-        return info
-    }
-
-    /// Decodes the scalar and list fields of the top level.
-    private static func decodeTopLevel(_ top: YAMLMapping) throws(SnapYAMLError) -> SnapInfo {
-        var info = SnapInfo(name: try FieldReader.string(top["name"]), version: try FieldReader.string(top["version"]))
-        info.summary = try FieldReader.string(top["summary"])
-        info.description = try FieldReader.string(top["description"])
-        info.title = try FieldReader.string(top["title"])
-        info.license = try FieldReader.string(top["license"])
-        info.grade = try FieldReader.optionalString(top["grade"])
-        info.provenance = try FieldReader.optionalString(top["provenance"])
-        info.base = try FieldReader.optionalString(top["base"])
-        info.assumes = try FieldReader.stringList(top["assumes"])
-        if top["architectures"] != nil {
-            info.architectures = try FieldReader.stringList(top["architectures"])
+        info.systemUsernames = try decoded.systemUsernames.map { entry throws(SnapYAMLError) in
+            try SystemUsername(entry)
         }
-        info.environment = try FieldReader.environment(top["environment"])
-
-        let typeText = try FieldReader.string(top["type"])
-        if !typeText.isEmpty {
-            guard let type = SnapType(yamlValue: typeText) else {
-                throw SnapYAMLError(.decoding, "invalid snap type: \(quoted(typeText))")
-            }
-            info.type = type
-        }
-        // snapd treats the snap named snapd as the snapd type whatever the file says.
-        if info.name == "snapd" { info.type = .snapd }
-
-        let confinementText = try FieldReader.string(top["confinement"])
-        if !confinementText.isEmpty {
-            guard let confinement = Confinement(rawValue: confinementText) else {
-                throw SnapYAMLError(.decoding, "invalid confinement type: \(quoted(confinementText))")
-            }
-            info.confinement = confinement
-        }
-        if let epoch = top["epoch"], !epoch.isNull {
-            info.epoch = try Epoch(yaml: epoch)
+        for link in info.links where !Identifiers.isValidLinksKey(link.key) {
+            throw SnapYAMLError(.definition, "links key is invalid: \(link.key)")
         }
         return info
-    }
-
-    /// Decodes `layout`, reading each `mode` as octal text.
-    private static func decodeLayout(_ node: YAMLNode?) throws(SnapYAMLError) -> [LayoutEntry] {
-        guard let mapping = try FieldReader.mapping(node, goType: "map[string]snap.layoutYaml") else { return [] }
-        var result: [LayoutEntry] = []
-        for entry in mapping.entries {
-            var layout = LayoutEntry(path: entry.name, kinds: [])
-            guard let fields = try FieldReader.mapping(entry.value, goType: "snap.layoutYaml") else {
-                result.append(layout)
-                continue
-            }
-            if let bind = try FieldReader.optionalString(fields["bind"]), !bind.isEmpty {
-                layout.kinds.append(.bind(bind))
-            }
-            if let file = try FieldReader.optionalString(fields["bind-file"]), !file.isEmpty {
-                layout.kinds.append(.bindFile(file))
-            }
-            if let type = try FieldReader.optionalString(fields["type"]), !type.isEmpty {
-                layout.kinds.append(.filesystem(type))
-            }
-            if let link = try FieldReader.optionalString(fields["symlink"]), !link.isEmpty {
-                layout.kinds.append(.symlink(link))
-            }
-            layout.user = try FieldReader.optionalString(fields["user"])
-            layout.group = try FieldReader.optionalString(fields["group"])
-            if let modeText = try FieldReader.optionalString(fields["mode"]), !modeText.isEmpty {
-                guard let mode = UInt32(modeText, radix: 8), !modeText.hasPrefix("+"), !modeText.hasPrefix("-") else {
-                    throw SnapYAMLError(.definition, "strconv.ParseUint: parsing \(quoted(modeText)): invalid syntax")
-                }
-                layout.mode = mode
-            }
-            result.append(layout)
-        }
-        return result
-    }
-
-    /// Decodes `system-usernames`: a scope string or a map with `scope`.
-    private static func decodeSystemUsernames(_ node: YAMLNode?) throws(SnapYAMLError) -> [SystemUsername] {
-        guard let mapping = try FieldReader.mapping(node, goType: "map[string]interface {}") else { return [] }
-        var result: [SystemUsername] = []
-        for entry in mapping.entries {
-            let value = entry.value
-            if let scope = value.scalarText, !value.isNull {
-                result.append(SystemUsername(name: entry.name, scope: scope))
-                continue
-            }
-            guard let fields = value.mapping else {
-                let found = FieldReader.goTypeName(value)
-                throw SnapYAMLError(
-                    .definition,
-                    "system username \(quoted(entry.name)) has malformed definition (found \(found))"
-                )
-            }
-            guard let scopeNode = fields["scope"], let scope = scopeNode.scalarText, !scopeNode.isNull else {
-                throw SnapYAMLError(.definition, "system username \(quoted(entry.name)) does not specify a scope")
-            }
-            var attributes: [AttributeEntry] = []
-            for field in fields.entries where field.name != "scope" {
-                let owner = "system username \(quoted(entry.name))"
-                attributes.append(
-                    AttributeEntry(key: field.name, value: try FieldReader.attribute(field.value, owner: owner))
-                )
-            }
-            result.append(SystemUsername(name: entry.name, scope: scope, attributes: attributes))
-        }
-        return result
-    }
-
-    /// Decodes `links`: each key holds a list of strings.
-    private static func decodeLinks(_ node: YAMLNode?) throws(SnapYAMLError) -> [SnapLink] {
-        guard let mapping = try FieldReader.mapping(node, goType: "map[string][]string") else { return [] }
-        var result: [SnapLink] = []
-        for entry in mapping.entries {
-            result.append(SnapLink(key: entry.name, values: try FieldReader.stringList(entry.value)))
-        }
-        return result
     }
 
     /// Checks legacy aliases while apps are assembled: one alias may name one app only.
@@ -170,5 +81,34 @@ extension SnapInfo {
                 owners[alias] = app.name
             }
         }
+    }
+}
+
+extension SystemUsername {
+    /// Reads one `system-usernames` entry: a scope string or a map with `scope`.
+    init(_ entry: YAMLMapping.Entry) throws(SnapYAMLError) {
+        let value = entry.value
+        if let scope = value.scalarText, !value.isNull {
+            self.init(name: entry.name, scope: scope)
+            return
+        }
+        guard let fields = value.mapping else {
+            let found = YAMLDecoder.goTypeName(value)
+            throw SnapYAMLError(
+                .definition,
+                "system username \(quoted(entry.name)) has malformed definition (found \(found))"
+            )
+        }
+        guard let scopeNode = fields["scope"], let scope = scopeNode.scalarText, !scopeNode.isNull else {
+            throw SnapYAMLError(.definition, "system username \(quoted(entry.name)) does not specify a scope")
+        }
+        var attributes: [AttributeEntry] = []
+        for field in fields.entries where field.name != "scope" {
+            let owner = "attribute \(quoted(field.name)) of system username \(quoted(entry.name))"
+            attributes.append(
+                AttributeEntry(key: field.name, value: try YAMLDecoder.attribute(field.value, owner: owner))
+            )
+        }
+        self.init(name: entry.name, scope: scope, attributes: attributes)
     }
 }

@@ -79,18 +79,25 @@ extension SnapInfo {
         if let first = bytes.first, !Identifiers.isAlphanumeric(first) {
             reasons.append("must start with an ASCII alphanumeric (and not '\(Character(Unicode.Scalar(first)))')")
         }
-        if let last = bytes.last, !(Identifiers.isAlphanumeric(last) || last == 0x2B || last == 0x7E) {
+        if bytes.count > 1, let last = bytes.last, !(Identifiers.isAlphanumeric(last) || last == 0x2B || last == 0x7E) {
             reasons.append(
                 "must end with an ASCII alphanumeric or one of '+' or '~' (and not '\(Character(Unicode.Scalar(last)))')"
             )
         }
         let allowed: (UInt8) -> Bool = { Identifiers.isAlphanumeric($0) || ":.+~-".utf8.contains($0) }
-        // The first and last characters have their own reasons; the rest is checked here.
-        var invalidCharacters = ""
-        for byte in bytes.dropFirst().dropLast() where !allowed(byte) && !invalidCharacters.utf8.contains(byte) {
-            invalidCharacters.append(Character(Unicode.Scalar(byte)))
+        // The first and last characters have their own reasons; runs of bad ones in between are listed.
+        var runs: [String] = []
+        var run = ""
+        for byte in bytes.dropFirst().dropLast() {
+            if allowed(byte) {
+                if !run.isEmpty { runs.append(quoted(run)) }
+                run = ""
+            } else {
+                run.append(Character(Unicode.Scalar(byte)))
+            }
         }
-        if !invalidCharacters.isEmpty { reasons.append("contains invalid characters: \(quoted(invalidCharacters))") }
+        if !run.isEmpty { runs.append(quoted(run)) }
+        if !runs.isEmpty { reasons.append("contains invalid characters: \(runs.joined(separator: ", "))") }
 
         guard !reasons.isEmpty else { return nil }
         return "invalid snap version \(quoted(version)): \(joinedWithAnd(reasons))"
@@ -161,28 +168,40 @@ extension SnapInfo {
         }
     }
 
-    /// `links`: valid keys, non-empty lists, http(s) URLs or e-mail addresses.
+    /// `links`: non-empty lists of http(s) URLs or e-mail addresses (keys are checked while parsing).
     private func validateLinks() throws(SnapYAMLError) {
         for link in links {
-            if !Identifiers.isValidLinksKey(link.key) { throw invalid("links key is invalid: \(link.key)") }
             if link.values.isEmpty { throw invalid("\(quoted(link.key)) links cannot be specified and empty") }
-            for value in link.values where !Self.isAcceptableLink(value) {
-                throw invalid(
-                    "\(quoted(link.key)) link must have one of http|https schemes or it must be an email address: \(quoted(value))"
-                )
+            for value in link.values {
+                if let problem = Self.linkProblem(value, key: link.key) { throw invalid(problem) }
             }
         }
     }
 
-    private static func isAcceptableLink(_ value: String) -> Bool {
-        if value.isEmpty { return false }
-        if value.hasPrefix("http://") || value.hasPrefix("https://") {
-            let host = value.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-            return !host.isEmpty && !value.contains(" ")
+    /// Why snapd refuses a link, or nil: a URL needs an http or https scheme; text
+    /// without a scheme, or with `mailto:`, must be an e-mail address.
+    private static func linkProblem(_ value: String, key: String) -> String? {
+        if value.isEmpty { return "empty \(quoted(key)) link" }
+        let scheme = urlScheme(of: value)
+        if scheme == "http" || scheme == "https" { return nil }
+        if scheme == nil || scheme == "mailto" {
+            let address = scheme == nil ? Substring(value) : value.dropFirst("mailto:".count)
+            let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+            if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !address.contains(" ") { return nil }
+            return "invalid \(quoted(key)) email address \(quoted(value))"
         }
-        if value.contains("://") { return false }
-        let address = value.hasPrefix("mailto:") ? value.dropFirst("mailto:".count) : Substring(value)
-        return address.contains("@")
+        return
+            "\(quoted(key)) link must have one of http|https schemes or it must be an email address: \(quoted(value))"
+    }
+
+    /// A URL scheme as Go's `url.Parse` finds it: letters, digits, `+-.` before the first `:`, starting with a letter.
+    private static func urlScheme(of value: String) -> String? {
+        guard let colon = value.firstIndex(of: ":") else { return nil }
+        let scheme = value[..<colon]
+        guard let first = scheme.utf8.first, Identifiers.isLetter(first),
+            scheme.utf8.allSatisfy({ Identifiers.isAlphanumeric($0) || "+-.".utf8.contains($0) })
+        else { return nil }
+        return scheme.lowercased()
     }
 
     /// Each `common-id` may be used by one app only.

@@ -3,7 +3,8 @@
 /// Scalars keep their source text and style, so `version: 1.10` stays the text
 /// `1.10`; typing happens later, per field, the way a Go YAML decoder types a value
 /// by the field it lands in. Mappings keep their keys in file order with duplicates
-/// folded: a repeated key keeps its first position and takes the last value.
+/// folded: a repeated key keeps its first position and takes the last value, and
+/// the values it replaced stay available in ``YAMLMapping/Entry/shadowed``.
 public struct YAMLNode: Sendable, Hashable {
     /// How a scalar was written in the source.
     public enum ScalarStyle: Sendable, Hashable {
@@ -92,14 +93,22 @@ public struct YAMLMapping: Sendable, Hashable {
     public struct Entry: Sendable, Hashable {
         /// The key node (a scalar in every snap.yaml).
         public var key: YAMLNode
-        /// The value node.
+        /// The value node: the last one written for this key.
         public var value: YAMLNode
+        /// Earlier values written for the same key, in file order. A Go decoder
+        /// still decodes them (their type errors count, maps merge), so the
+        /// snap.yaml reader looks at them too.
+        public var shadowed: [YAMLNode]
 
         /// Creates an entry.
-        public init(key: YAMLNode, value: YAMLNode) {
+        public init(key: YAMLNode, value: YAMLNode, shadowed: [YAMLNode] = []) {
             self.key = key
             self.value = value
+            self.shadowed = shadowed
         }
+
+        /// Every value written for the key, in file order, the last one last.
+        public var allValues: [YAMLNode] { shadowed + [value] }
 
         /// The key's text; a non-scalar key reads as an empty string.
         public var name: String { key.scalarText ?? "" }

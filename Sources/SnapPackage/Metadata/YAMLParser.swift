@@ -22,7 +22,17 @@ public enum YAMLParser {
     /// - Returns: The document's root node, or nil for an empty stream.
     /// - Throws: ``SnapYAMLError`` of kind `.syntax` naming the line and libyaml's problem.
     public static func parse(_ text: String) throws(SnapYAMLError) -> YAMLNode? {
-        var bytes = Array(text.utf8)
+        try parse(bytes: Array(text.utf8))
+    }
+
+    /// Parses the first document of raw bytes, which libyaml checks for valid UTF-8
+    /// (or UTF-16 with a byte-order mark), as yaml.v2 does.
+    ///
+    /// - Parameter bytes: YAML source as read from a file.
+    /// - Returns: The document's root node, or nil for an empty stream.
+    /// - Throws: ``SnapYAMLError`` of kind `.syntax`.
+    public static func parse(bytes: [UInt8]) throws(SnapYAMLError) -> YAMLNode? {
+        var bytes = bytes
         if bytes.isEmpty { return nil }
         let count = bytes.count
         return try bytes.withUnsafeMutableBufferPointer { (buffer) throws(SnapYAMLError) -> YAMLNode? in
@@ -53,6 +63,12 @@ private struct TreeBuilder {
             self.line = line
         }
 
+        /// Makes `value` the entry's value, keeping the replaced one as shadowed.
+        mutating func replaceValue(at position: Int, with value: YAMLNode) {
+            entries[position].shadowed.append(entries[position].value)
+            entries[position].value = value
+        }
+
         /// Adds an entry; a key seen before keeps its position and takes the new value.
         ///
         /// Small mappings are searched directly; an index is built once a mapping grows.
@@ -63,7 +79,7 @@ private struct TreeBuilder {
             }
             if entries.count < 16 {
                 if let position = entries.firstIndex(where: { $0.key.scalarText == name }) {
-                    entries[position].value = entry.value
+                    replaceValue(at: position, with: entry.value)
                 } else {
                     entries.append(entry)
                 }
@@ -75,7 +91,7 @@ private struct TreeBuilder {
                 }
             }
             if let position = index[name] {
-                entries[position].value = entry.value
+                replaceValue(at: position, with: entry.value)
             } else {
                 index[name] = entries.count
                 entries.append(entry)
@@ -84,6 +100,13 @@ private struct TreeBuilder {
     }
 
     private var stack: [Frame] = []
+    /// Set once nesting passes the limit. A few more events are then scanned (not
+    /// built), so that a syntax error close behind, typical of unterminated nesting,
+    /// is reported as yaml.v2 reports it. The scan is bounded because libyaml's
+    /// scanner does work proportional to the nesting depth for every token.
+    private var tooDeep = false
+    private var eventsScannedTooDeep = 0
+    private static let scanBudgetTooDeep = 4000
     private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     private var expandedNodes = 0
     private var root: YAMLNode?
@@ -110,6 +133,12 @@ private struct TreeBuilder {
     /// Consumes one event; returns true when the first document is complete.
     private mutating func handle(_ event: yaml_event_t) throws(SnapYAMLError) -> Bool {
         let line = Int(event.start_mark.line) + 1
+        if tooDeep {
+            eventsScannedTooDeep += 1
+            let ended = event.type == YAML_STREAM_END_EVENT || event.type == YAML_DOCUMENT_END_EVENT
+            guard ended || eventsScannedTooDeep > Self.scanBudgetTooDeep else { return false }
+            throw SnapYAMLError(.syntax, "yaml: exceeded max depth of \(YAMLParser.maximumDepth)")
+        }
         switch event.type {
         case YAML_STREAM_END_EVENT, YAML_DOCUMENT_END_EVENT:
             return true
@@ -158,7 +187,9 @@ private struct TreeBuilder {
 
     private mutating func push(_ frame: Frame) throws(SnapYAMLError) {
         guard stack.count < YAMLParser.maximumDepth else {
-            throw SnapYAMLError(.syntax, "yaml: exceeded max depth of \(YAMLParser.maximumDepth)")
+            tooDeep = true
+            stack.removeAll()
+            return
         }
         stack.append(frame)
     }
