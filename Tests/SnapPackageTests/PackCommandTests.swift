@@ -116,4 +116,13 @@ struct PackCommandTests {
         #expect(results[0].2 == results[1].2)
         #expect(results[0].2.contains("- locked (owner 0:0 mode 000)\n- secret (owner 0:0 mode 000)\n"))
     }
+
+    @Test("the snap executable loads no Swift runtime or Foundation library: the standard library is static")
+    func staticStandardLibrary() throws {
+        let result = try Fixture.run("ldd", [Fixture.ourSnap])
+        #expect(result.status == 0)
+        let libraries = result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(!libraries.isEmpty)
+        #expect(libraries.allSatisfy { !$0.contains("libswift") && !$0.contains("Foundation") }, "\(libraries)")
+    }
 }
