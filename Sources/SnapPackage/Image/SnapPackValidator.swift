@@ -58,17 +58,12 @@ public struct SnapPackValidator: Sendable {
             throw SnapPackValidationError(reason: Self.goJoined(error.description, directory), details: error.details)
         }
 
-        var warnings: [String] = []
-        if !info.badInterfaces.isEmpty {
-            let list = info.badInterfaces.map { "\($0.name) (\($0.reason))" }.joined(separator: "; ")
-            warnings.append("snap \"\(info.name)\" has bad plugs or slots: \(list)")
-        }
         return PackMetadata(
             name: info.name,
             version: info.version,
             architectures: info.architectures,
             type: info.type,
-            warnings: warnings,
+            warnings: info.badInterfacesSummary.map { [$0] } ?? [],
             logLines: skeletonOnly ? snapDirectory.checkContainer(for: info).missingLines : []
         )
     }
