@@ -65,7 +65,8 @@ let package = Package(
         /// snap.yaml, validation, reading .snap images, digests and packing.
         .target(
             name: "SnapPackage",
-            dependencies: ["CYAML", "CSquashFuse", "CCrypto"],
+            dependencies: ["CYAML", "CSquashFuse", "CCrypto", "CSnapShim"],
+            exclude: ["README.md"],
             swiftSettings: strictSwift
         ),
 
@@ -89,6 +90,13 @@ let package = Package(
 
         // MARK: - Programs
 
+        /// A temporary `snap` client offering only `snap pack`; the full client replaces it.
+        .executableTarget(
+            name: "snap",
+            dependencies: ["SnapPackage"],
+            swiftSettings: strictSwift,
+            linkerSettings: staticStdlib
+        ),
         /// Reads a copy of a device's event log offline.
         .executableTarget(name: "snap-log", dependencies: ["StateEngine", "SQLite"], swiftSettings: strictSwift),
 
@@ -118,11 +126,26 @@ let package = Package(
             path: "tools/http-bench",
             swiftSettings: strictSwift
         ),
+        /// Prints snap.yaml parse and validation figures over the shared corpora.
+        .executableTarget(
+            name: "yaml-bench",
+            dependencies: ["SnapPackage"],
+            path: "tools/yaml-bench",
+            swiftSettings: strictSwift
+        ),
         /// Runs, fails and undoes a real change, for README's first command.
         .executableTarget(
             name: "engine-demo",
             dependencies: ["StateEngine", "SnapAPI", "SnapLogging"],
             path: "tools/engine-demo",
+            swiftSettings: strictSwift
+        ),
+
+        /// Prints .snap reading, memory and digest figures for small and 200 MB images.
+        .executableTarget(
+            name: "image-bench",
+            dependencies: ["SnapPackage"],
+            path: "tools/image-bench",
             swiftSettings: strictSwift
         ),
 

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import SnapPackage
-
-@Suite struct SnapPackagePlaceholderTests {
-    @Test func builds() {}
-}
