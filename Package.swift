@@ -66,6 +66,7 @@ let package = Package(
         .target(
             name: "SnapPackage",
             dependencies: ["CYAML", "CSquashFuse", "CCrypto"],
+            exclude: ["README.md"],
             swiftSettings: strictSwift
         ),
 
