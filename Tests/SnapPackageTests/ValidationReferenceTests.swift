@@ -65,6 +65,25 @@ struct ValidationDifferentialTests {
     /// How many mutated files to compare: `SNAP_YAML_DIFFERENTIAL` or 150.
     static let rounds = Int(ProcessInfo.processInfo.environment["SNAP_YAML_DIFFERENTIAL"] ?? "") ?? 150
 
+    /// Message differences that are not errors on our side:
+    /// - snapd walks Go maps in random order, so with several bad apps, several
+    ///   service-only fields or a cycle, which one it names changes between runs;
+    /// - libyaml 0.2.5 refuses control characters while reading, where the older
+    ///   libyaml port inside yaml.v2 fails later with a scanner message, and the two
+    ///   sometimes word or place other syntax errors differently (both still refuse);
+    /// - we stop at 256 levels of nesting where yaml.v2 goes on to 10 000.
+    static func isKnownDeviation(ours: String, reference: String) -> Bool {
+        let randomOrder = [
+            "before/after cycle", "as alias for both", "must be unique, already used by application",
+            "is only applicable to services",
+            "invalid definition of application",
+        ]
+        if randomOrder.contains(where: { ours.contains($0) && reference.contains($0) }) { return true }
+        let syntax = "cannot parse snap.yaml: yaml: "
+        if ours.hasPrefix(syntax) && reference.contains(syntax) { return true }
+        return ours.hasSuffix("exceeded max depth of 256")
+    }
+
     @Test(
         "mutated snap.yaml files get the reference client's verdict and message",
         .enabled(if: ReferenceSnap.isAvailable, "needs the reference snap client from tools/setup")
@@ -85,7 +104,9 @@ struct ValidationDifferentialTests {
                 #expect(reference.status == 0, "we accept, the reference says: \(reference.output)\n\(text)")
             } else {
                 #expect(reference.status != 0, "we say \(ours), the reference accepts:\n\(text)")
-                #expect(reference.output.contains(ours), "we say \(ours), the reference: \(reference.output)\n\(text)")
+                let agrees =
+                    reference.output.contains(ours) || Self.isKnownDeviation(ours: ours, reference: reference.output)
+                #expect(agrees, "we say \(ours), the reference: \(reference.output)\n\(text)")
             }
         }
         #expect(compared > Self.rounds / 2)
