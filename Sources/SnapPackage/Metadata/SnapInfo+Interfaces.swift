@@ -19,10 +19,14 @@ extension SnapInfo {
             for name in hook.slots { Self.bind(name, app: nil, hook: hook.name, in: &slots) }
         }
 
-        // An activating slot must exist and becomes bound to the app it starts.
+        // An activating slot must be declared under `slots:` or in the app's own
+        // `slots` list: snapd resolves it while setting up that app, before other
+        // apps' implicit slots are guaranteed to exist. It becomes bound to the app.
+        let declaredSlots = Set(slotEntries.map(\.name))
         for app in apps {
             for name in app.activatesOn {
-                guard let index = slots.firstIndex(where: { $0.name == name }) else {
+                let visible = declaredSlots.contains(name) || app.slots.contains(name)
+                guard visible, let index = slots.firstIndex(where: { $0.name == name }) else {
                     throw SnapYAMLError(
                         .definition,
                         "invalid activates-on value \(quoted(name)) on app \(quoted(app.name)): slot not found"
