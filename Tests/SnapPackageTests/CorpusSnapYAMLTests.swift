@@ -106,7 +106,11 @@ struct CorpusSnapYAMLTests {
     func containerProblemsNamePaths() throws {
         let directory = SnapDirectory(path: Corpus.root + "/snap-yaml/invalid/i26-command-not-executable")
         let problems = directory.checkContainer(for: try directory.readInfo())
-        #expect(problems.badModes == ["\"bin/cli\" should be world-readable and executable, and isn't: -r--r--r--"])
+        #expect(
+            problems.badModes == [
+                "in snap \"noexec\": \"bin/cli\" should be world-readable and executable, and isn't: -r--r--r--"
+            ]
+        )
 
         let missing = SnapDirectory(path: Corpus.root + "/snap-yaml/invalid/i65-command-with-dollar-snap")
         let missingProblems = missing.checkContainer(for: try missing.readInfo())

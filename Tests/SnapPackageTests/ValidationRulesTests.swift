@@ -244,6 +244,9 @@ struct ValidationRulesTests {
         ),
         (snap("plugs:\n  foo:\n    label: 3"), "label of plug \"foo\" is not a string (found int)"),
         (snap("plugs:\n  foo: 3"), "plug \"foo\" has malformed definition (found int)"),
+        (snap("system-usernames: {u: null}"), "system username \"u\" does not specify a scope"),
+        (snap("system-usernames: {u: 3}"), "system username \"u\" has malformed definition (found int)"),
+        (snap("system-usernames: {u: {scope: 3}}"), "scope on system username \"u\" is not a string (found int)"),
         // Attributes, environment and repeated keys.
         (
             snap("plugs: {p: {interface: content, target: x, a: null}}"),
@@ -320,6 +323,19 @@ struct ValidationRulesTests {
                 + "s (read or write path must be set); d (cannot find attribute 'bus')"
         )
         #expect(info.slots.map(\.name) == ["ok"])
+
+        let dbus = try SnapInfo.parse(
+            yaml: Self.snap(
+                "slots:\n  a: {interface: dbus, bus: sess, name: a.b}\n  b: {interface: dbus, bus: session}\n"
+                    + "  c: {interface: dbus, bus: session, name: a}\n  d: {interface: dbus, bus: 3, name: a.b}"
+            )
+        )
+        #expect(
+            dbus.badInterfaces.map(\.reason) == [
+                "bus 'sess' must be one of 'session' or 'system'", "cannot find attribute 'name'",
+                "invalid DBus bus name: \"a\"", "cannot find attribute 'bus'",
+            ]
+        )
     }
 
     @Test("a version of one bad character gets only the first-character reason")

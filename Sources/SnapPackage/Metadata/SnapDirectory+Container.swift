@@ -3,7 +3,8 @@
 public struct ContainerProblems: Sendable, Hashable {
     /// Missing paths, relative to the snap root.
     public var missingPaths: [String] = []
-    /// One line per bad mode, e.g. `"bin/cli" should be world-readable and executable, and isn't: -r--r--r--`.
+    /// One line per bad mode, e.g.
+    /// `in snap "hello": "bin/cli" should be world-readable and executable, and isn't: -r--r--r--`.
     public var badModes: [String] = []
     /// One line per missing path, e.g. `in snap "hello": path "bin/cli" does not exist`.
     public var missingLines: [String] = []
@@ -14,17 +15,17 @@ public struct ContainerProblems: Sendable, Hashable {
     /// The error snapd reports, or nil when the snap passes.
     ///
     /// - Parameter skeletonOnly: Ignore missing paths, as `snap pack --check-skeleton` does.
-    /// - Returns: `snap is unusable due to bad permissions` before missing files, or nil.
+    /// - Returns: `snap is unusable due to missing files` when any are missing, else
+    ///   `snap is unusable due to bad permissions` when a mode is wrong, else nil.
     public func error(skeletonOnly: Bool = false) -> SnapYAMLError? {
-        if !badModes.isEmpty {
-            return SnapYAMLError(
-                .container,
-                "snap is unusable due to bad permissions",
-                details: missingLines + badModes
-            )
+        // snapd reports missing files first, and --check-skeleton forgives exactly
+        // that error, so bad modes then go unreported as an error.
+        if !missingPaths.isEmpty {
+            if skeletonOnly { return nil }
+            return SnapYAMLError(.container, "snap is unusable due to missing files", details: badModes + missingLines)
         }
-        if !missingPaths.isEmpty && !skeletonOnly {
-            return SnapYAMLError(.container, "snap is unusable due to missing files", details: missingLines)
+        if !badModes.isEmpty {
+            return SnapYAMLError(.container, "snap is unusable due to bad permissions", details: badModes)
         }
         return nil
     }
@@ -33,12 +34,17 @@ public struct ContainerProblems: Sendable, Hashable {
 extension SnapDirectory {
     /// What a referenced path needs.
     private enum Need {
-        /// r and x for everyone (`0555`), a regular file or symlink; parents too.
+        /// r and x for everyone (`0555`); parents too.
         case program
         /// At least one x bit; parents only walked.
         case serviceProgram
-        /// Readable by everyone (`0444`), a regular file; parents `0555`.
+        /// Readable by everyone (`0444`); parents `0555`.
         case readable
+
+        /// The need covering both.
+        func combined(with other: Need) -> Need {
+            self == other ? self : .program
+        }
     }
 
     /// Checks the files snap.yaml references and everything under `meta/`, as snapd's
@@ -57,15 +63,26 @@ extension SnapDirectory {
         checkMode("meta/snap.yaml", need: 0o444, kind: "world-readable", problems: &problems, snap: info.name)
         checkMetaTree("meta", problems: &problems, snap: info.name)
 
-        for app in info.apps {
-            let need: Need = app.isService ? .serviceProgram : .program
-            check(app.command, need: need, problems: &problems, snap: info.name)
-            if app.isService {
-                for extra in [app.stopCommand, app.reloadCommand, app.postStopCommand] {
-                    check(extra, need: .serviceProgram, problems: &problems, snap: info.name)
-                }
+        // One path may be named several times (a command used by two apps); the
+        // strictest need decides, as snapd keeps one need per path.
+        var needs: [(path: String, need: Need)] = []
+        func add(_ field: String, _ need: Need) {
+            guard let relative = Self.normalise(field) else { return }
+            if let index = needs.firstIndex(where: { $0.path == relative }) {
+                needs[index].need = needs[index].need.combined(with: need)
+            } else {
+                needs.append((relative, need))
             }
-            check(app.completer, need: .readable, problems: &problems, snap: info.name)
+        }
+        for app in info.apps {
+            add(app.command, app.isService ? .serviceProgram : .program)
+            if app.isService {
+                for extra in [app.stopCommand, app.reloadCommand, app.postStopCommand] { add(extra, .serviceProgram) }
+            }
+            add(app.completer, .readable)
+        }
+        for (path, need) in needs {
+            check(path, need: need, problems: &problems, snap: info.name)
         }
         return problems
     }
@@ -79,7 +96,7 @@ extension SnapDirectory {
                 checkMode(child, need: 0o555, kind: "world-readable and executable", problems: &problems, snap: snap)
                 checkMetaTree(child, problems: &problems, snap: snap)
             } else if relative == "meta/hooks" {
-                if status.permissions & 0o111 == 0 { report(child, status, "executable", &problems) }
+                if status.permissions & 0o111 == 0 { report(child, status, "executable", &problems, snap: snap) }
             } else {
                 checkMode(child, need: 0o444, kind: "world-readable", problems: &problems, snap: snap)
             }
@@ -87,30 +104,27 @@ extension SnapDirectory {
     }
 
     /// Checks one path from snap.yaml and, for programs and completers, its parents.
-    private func check(_ field: String, need: Need, problems: inout ContainerProblems, snap: String) {
-        guard let relative = Self.normalise(field) else { return }
-        guard let status = MetadataFiles.status(at: path(of: relative)) else {
+    private func check(_ relative: String, need: Need, problems: inout ContainerProblems, snap: String) {
+        if let status = MetadataFiles.status(at: path(of: relative)) {
+            // A directory needs r and x for everyone whatever the field asked for.
+            let required: (UInt32, String) =
+                switch need {
+                case _ where status.isDirectory: (0o555, "world-readable and executable")
+                case .program: (0o555, "world-readable and executable")
+                case .readable: (0o444, "world-readable")
+                case .serviceProgram: (0o111, "executable")
+                }
+            let satisfied =
+                need == .serviceProgram && !status.isDirectory
+                ? status.permissions & 0o111 != 0 || status.isSymlink
+                : status.permissions & required.0 == required.0 || status.isSymlink
+            if !satisfied { report(relative, status, required.1, &problems, snap: snap) }
+        } else {
             addMissing(relative, problems: &problems, snap: snap)
-            return
-        }
-
-        switch need {
-        case .program:
-            if !(status.isRegular || status.isSymlink) || status.permissions & 0o555 != 0o555 {
-                report(relative, status, "world-readable and executable", &problems)
-            }
-        case .serviceProgram:
-            if status.permissions & 0o111 == 0 && !status.isSymlink {
-                report(relative, status, "executable", &problems)
-            }
-        case .readable:
-            if !(status.isRegular || status.isSymlink) || status.permissions & 0o444 != 0o444 {
-                report(relative, status, "world-readable", &problems)
-            }
         }
         guard need != .serviceProgram else { return }
 
-        // Parents of programs and completers must be traversable by everyone.
+        // Parents of programs and completers must exist and be traversable by everyone.
         var parent = PathRules.clean(relative + "/..")
         while parent != "." && !parent.isEmpty {
             checkMode(parent, need: 0o555, kind: "world-readable and executable", problems: &problems, snap: snap)
@@ -129,16 +143,18 @@ extension SnapDirectory {
             addMissing(relative, problems: &problems, snap: snap)
             return
         }
-        if status.permissions & need != need { report(relative, status, kind, &problems) }
+        if status.permissions & need != need { report(relative, status, kind, &problems, snap: snap) }
     }
 
     private func report(
         _ relative: String,
         _ status: MetadataFiles.Status,
         _ kind: String,
-        _ problems: inout ContainerProblems
+        _ problems: inout ContainerProblems,
+        snap: String
     ) {
-        let line = "\(quoted(relative)) should be \(kind), and isn't: \(MetadataFiles.modeString(status.mode))"
+        let mode = MetadataFiles.modeString(status.mode)
+        let line = "in snap \(quoted(snap)): \(quoted(relative)) should be \(kind), and isn't: \(mode)"
         if !problems.badModes.contains(line) { problems.badModes.append(line) }
     }
 

@@ -19,10 +19,14 @@ extension SnapInfo {
             for name in hook.slots { Self.bind(name, app: nil, hook: hook.name, in: &slots) }
         }
 
-        // An activating slot must exist and becomes bound to the app it starts.
+        // An activating slot must be declared under `slots:` or in the app's own
+        // `slots` list: snapd resolves it while setting up that app, before other
+        // apps' implicit slots are guaranteed to exist. It becomes bound to the app.
+        let declaredSlots = Set(slotEntries.map(\.name))
         for app in apps {
             for name in app.activatesOn {
-                guard let index = slots.firstIndex(where: { $0.name == name }) else {
+                let visible = declaredSlots.contains(name) || app.slots.contains(name)
+                guard visible, let index = slots.firstIndex(where: { $0.name == name }) else {
                     throw SnapYAMLError(
                         .definition,
                         "invalid activates-on value \(quoted(name)) on app \(quoted(app.name)): slot not found"
@@ -148,6 +152,26 @@ extension SnapInfo {
         }
     }
 
+    /// The `dbus` interface needs a `bus` of `session` or `system`, and slots a valid bus `name`.
+    private static func dbusProblem(_ endpoint: InterfaceEndpoint, kind: String) -> String? {
+        guard let bus = endpoint.attribute("bus")?.stringValue else { return "cannot find attribute 'bus'" }
+        guard bus == "session" || bus == "system" else { return "bus '\(bus)' must be one of 'session' or 'system'" }
+        guard kind == "slot" else { return nil }
+        guard let name = endpoint.attribute("name")?.stringValue else { return "cannot find attribute 'name'" }
+        return isDBusBusName(name) ? nil : "invalid DBus bus name: \(quoted(name))"
+    }
+
+    /// A well-known D-Bus name: two or more dot-separated elements of `[A-Za-z0-9_-]`,
+    /// none starting with a digit, at most 255 characters.
+    static func isDBusBusName(_ name: String) -> Bool {
+        let elements = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard name.utf8.count <= 255, elements.count >= 2 else { return false }
+        return elements.allSatisfy { element in
+            guard let first = element.utf8.first, !Identifiers.isDigit(first) else { return false }
+            return element.utf8.allSatisfy { Identifiers.isAlphanumeric($0) || $0 == 0x5F || $0 == 0x2D }
+        }
+    }
+
     private static func sanitisationFailure(_ endpoint: InterfaceEndpoint, kind: String) -> String? {
         guard Identifiers.isInterfaceStyleName(endpoint.name) else {
             return "invalid \(kind) name: \(quoted(endpoint.name))"
@@ -160,8 +184,8 @@ extension SnapInfo {
             return "read or write path must be set"
         case ("content", "plug") where endpoint.attribute("target") == nil:
             return "content plug must contain target path"
-        case ("dbus", _) where endpoint.attribute("bus") == nil:
-            return "cannot find attribute 'bus'"
+        case ("dbus", _):
+            return dbusProblem(endpoint, kind: kind)
         case ("personal-files", "plug"), ("system-files", "plug"):
             let read = endpoint.attribute("read")?.stringList
             let write = endpoint.attribute("write")?.stringList

@@ -88,19 +88,22 @@ extension SystemUsername {
     /// Reads one `system-usernames` entry: a scope string or a map with `scope`.
     init(_ entry: YAMLMapping.Entry) throws(SnapYAMLError) {
         let value = entry.value
-        if let scope = value.scalarText, !value.isNull {
+        let owner = "system username \(quoted(entry.name))"
+        if case .string(let scope) = YAMLScalarValue(value) {
             self.init(name: entry.name, scope: scope)
             return
         }
+        if value.isNull { throw SnapYAMLError(.definition, "\(owner) does not specify a scope") }
         guard let fields = value.mapping else {
             let found = YAMLDecoder.goTypeName(value)
-            throw SnapYAMLError(
-                .definition,
-                "system username \(quoted(entry.name)) has malformed definition (found \(found))"
-            )
+            throw SnapYAMLError(.definition, "\(owner) has malformed definition (found \(found))")
         }
-        guard let scopeNode = fields["scope"], let scope = scopeNode.scalarText, !scopeNode.isNull else {
-            throw SnapYAMLError(.definition, "system username \(quoted(entry.name)) does not specify a scope")
+        guard let scopeNode = fields["scope"], !scopeNode.isNull else {
+            throw SnapYAMLError(.definition, "\(owner) does not specify a scope")
+        }
+        guard case .string(let scope) = YAMLScalarValue(scopeNode) else {
+            let found = YAMLDecoder.goTypeName(scopeNode)
+            throw SnapYAMLError(.definition, "scope on \(owner) is not a string (found \(found))")
         }
         var attributes: [AttributeEntry] = []
         for field in fields.entries where field.name != "scope" {

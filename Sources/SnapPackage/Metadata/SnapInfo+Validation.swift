@@ -34,8 +34,15 @@ extension SnapInfo {
         SnapYAMLError(.validation(snap: name), reason)
     }
 
-    /// Name, title, description, version, epoch, licence and provenance.
+    /// Provenance, name, title, description, version, epoch and licence.
     private func validateIdentity() throws(SnapYAMLError) {
+        // snapd checks the provenance before anything else.
+        if let provenance {
+            if provenance == "global-upload" {
+                throw invalid("provenance cannot be set to default (global-upload) explicitly")
+            }
+            if !Identifiers.isValidProvenance(provenance) { throw invalid("invalid provenance: \(quoted(provenance))") }
+        }
         if name.isEmpty { throw invalid("snap name cannot be empty") }
         if !Identifiers.isValidSnapName(name) { throw invalid("invalid snap name: \(quoted(name))") }
 
@@ -49,17 +56,13 @@ extension SnapInfo {
 
         do throws(SnapYAMLError) {
             try epoch.check()
+        } catch {
+            throw invalid(error.reason)
+        }
+        do throws(SnapYAMLError) {
             if !license.isEmpty { try LicenseExpression.validate(license) }
         } catch {
-            let reason = license.isEmpty ? error.reason : "cannot validate license \(quoted(license)): \(error.reason)"
-            throw invalid(reason)
-        }
-
-        if let provenance {
-            if provenance == "global-upload" {
-                throw invalid("provenance cannot be set to default (global-upload) explicitly")
-            }
-            if !Identifiers.isValidProvenance(provenance) { throw invalid("invalid provenance: \(quoted(provenance))") }
+            throw invalid("cannot validate license \(quoted(license)): \(error.reason)")
         }
     }
 
