@@ -151,17 +151,26 @@ let package = Package(
 
         // MARK: - Tests
 
+        /// Fixtures shared by the state-engine tests and the crash harness.
+        .target(
+            name: "EngineTestSupport",
+            dependencies: ["StateEngine", "SQLite", "SnapAPI"],
+            path: "Tests/EngineTestSupport",
+            swiftSettings: strictSwift
+        ),
         /// A child process the crash tests kill at chosen points.
         .executableTarget(
             name: "engine-crash-harness",
-            dependencies: ["StateEngine", "SnapAPI", "SQLite"],
+            dependencies: ["StateEngine", "SnapAPI", "SQLite", "EngineTestSupport"],
             path: "Tests/engine-crash-harness",
             swiftSettings: strictSwift
         ),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strictSwift),
         .testTarget(
             name: "StateEngineTests",
-            dependencies: ["StateEngine", "SQLite", "SnapAPI", "engine-crash-harness", "snap-log"],
+            dependencies: [
+                "StateEngine", "SQLite", "SnapAPI", "EngineTestSupport", "engine-crash-harness", "snap-log",
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "SnapPackageTests", dependencies: ["SnapPackage"], swiftSettings: strictSwift),

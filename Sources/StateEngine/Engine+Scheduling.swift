@@ -21,12 +21,14 @@ extension Engine {
         let now = Timestamp.now()
         var settled = false
         for changeID in state.schedulable.sorted() {
-            guard let change = state.changes[changeID], change.isCommitted else {
-                state.schedulable.remove(changeID)
-                continue
-            }
+            // Removed before the scan: a task settled during it marks the change again.
+            state.schedulable.remove(changeID)
+            guard let change = state.changes[changeID], change.isCommitted else { continue }
             for taskID in change.taskIDs {
-                guard state.runningCount < options.maxRunning else { return settled }
+                guard state.runningCount < options.maxRunning else {
+                    state.schedulable.insert(changeID)
+                    return settled
+                }
                 guard let task = state.tasks[taskID], task.running == nil else { continue }
                 if let retryAt = task.retryAt, retryAt > now { continue }
                 guard canStart(task, in: state) else { continue }
@@ -34,7 +36,6 @@ extension Engine {
                 touched.insert(changeID)
                 if state.tasks[taskID]?.running == nil { settled = true }
             }
-            state.schedulable.remove(changeID)
         }
         return settled
     }

@@ -16,7 +16,7 @@ final class ScriptedServer: Sendable {
 
     let path: String
     private let listener: Int32
-    private let state: Mutex<State>
+    private let shared: Shared
 
     private struct State {
         var replies: [Reply]
@@ -25,9 +25,16 @@ final class ScriptedServer: Sendable {
         var open: [Int32] = []
     }
 
+    /// What the server threads share. They hold this, never the server itself, so the
+    /// server goes away when the test drops it and its deinit can stop the threads.
+    private final class Shared: Sendable {
+        let state: Mutex<State>
+        init(_ state: State) { self.state = Mutex(state) }
+    }
+
     init(replies: [Reply]) throws {
         path = "/tmp/snap-client-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).socket"
-        state = Mutex(State(replies: replies))
+        shared = Shared(State(replies: replies))
         listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -40,41 +47,41 @@ final class ScriptedServer: Sendable {
         guard bound == 0, listen(listener, 8) == 0 else {
             throw CocoaError(.fileWriteUnknown)
         }
-        let thread = Thread { [self] in acceptLoop() }
+        let thread = Thread { [listener, shared] in Self.acceptLoop(listener, shared) }
         thread.start()
     }
 
     deinit {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
-        for descriptor in state.withLock({ $0.open }) {
+        for descriptor in shared.state.withLock({ $0.open }) {
             shutdown(descriptor, Int32(SHUT_RDWR))
         }
         unlink(path)
     }
 
     /// The requests received, as text (head and body).
-    var requests: [String] { state.withLock { $0.requests } }
+    var requests: [String] { shared.state.withLock { $0.requests } }
     /// How many connections were accepted.
-    var connections: Int { state.withLock { $0.connections } }
+    var connections: Int { shared.state.withLock { $0.connections } }
 
-    private func acceptLoop() {
+    private static func acceptLoop(_ listener: Int32, _ shared: Shared) {
         while true {
             let descriptor = accept(listener, nil, nil)
             guard descriptor >= 0 else { return }
-            state.withLock {
+            shared.state.withLock {
                 $0.connections += 1
                 $0.open.append(descriptor)
             }
-            let thread = Thread { [self] in serve(descriptor) }
+            let thread = Thread { [shared] in serve(descriptor, shared) }
             thread.start()
         }
     }
 
-    private func serve(_ descriptor: Int32) {
+    private static func serve(_ descriptor: Int32, _ shared: Shared) {
         var buffer: [UInt8] = []
         while let request = readRequest(descriptor, buffer: &buffer) {
-            let reply: Reply? = state.withLock { state in
+            let reply: Reply? = shared.state.withLock { state in
                 state.requests.append(request)
                 return state.replies.isEmpty ? nil : state.replies.removeFirst()
             }
@@ -86,7 +93,7 @@ final class ScriptedServer: Sendable {
     }
 
     /// Reads one request: the head, then a Content-Length or chunked body.
-    private func readRequest(_ descriptor: Int32, buffer: inout [UInt8]) -> String? {
+    private static func readRequest(_ descriptor: Int32, buffer: inout [UInt8]) -> String? {
         let separator = Array("\r\n\r\n".utf8)
         var headEnd: Int?
         while headEnd == nil {
@@ -113,7 +120,7 @@ final class ScriptedServer: Sendable {
         return request
     }
 
-    private func fill(_ descriptor: Int32, _ buffer: inout [UInt8]) -> Bool {
+    private static func fill(_ descriptor: Int32, _ buffer: inout [UInt8]) -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         guard count > 0 else { return false }

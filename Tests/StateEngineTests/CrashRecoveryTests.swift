@@ -1,3 +1,4 @@
+import EngineTestSupport
 import Foundation
 import SQLite
 import Testing
@@ -47,15 +48,15 @@ struct CrashRecoveryTests {
             #expect(!FileManager.default.fileExists(atPath: scratch.file(name)), "\(label): \(name) left behind")
         }
 
-        let files = try database.rows("SELECT name FROM harness_files ORDER BY name").map { $0[0] }
+        let files = try database.rows("SELECT name FROM test_files ORDER BY name").map { $0[0] }
         #expect(files == ["g1", "g2", "g3", "g4"].map { .text($0) }, "\(label): projection \(files)")
 
-        let tables = ["changes", "change_snaps", "tasks", "task_edges", "task_log", "harness_files"]
+        let tables = ["changes", "change_snaps", "tasks", "task_edges", "task_log", "test_files"]
         let before = try tables.map { try Replayer.dump($0, in: database).rows }
         try database.transaction {
             for table in tables { try database.execute("DELETE FROM \(table)") }
         }
-        let replayer = try Replayer(database: database, projections: [HarnessFiles()])
+        let replayer = try Replayer(database: database, projections: [FilesProjection()])
         try replayer.rebuild()
         let after = try tables.map { try Replayer.dump($0, in: database).rows }
         #expect(before == after, "\(label): projections differ from a rebuild")
@@ -87,22 +88,5 @@ struct CrashRecoveryTests {
             run += 1
         }
         #expect(run > 7, "every create-file run should have been interrupted once")
-    }
-}
-
-/// The same projection as the harness's, to rebuild its table here.
-struct HarnessFiles: Projection {
-    var name: String { "files" }
-    var tables: [String] { ["harness_files"] }
-
-    func apply(_ event: Event, to database: Connection) throws {
-        switch event.type {
-        case "file-created":
-            try database.cached("INSERT OR REPLACE INTO harness_files VALUES (?1 ->> '$.name')").run(event.payload)
-        case "file-removed":
-            try database.cached("DELETE FROM harness_files WHERE name = ?1 ->> '$.name'").run(event.payload)
-        default:
-            return
-        }
     }
 }

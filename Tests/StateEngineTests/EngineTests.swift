@@ -1,3 +1,4 @@
+import EngineTestSupport
 import Foundation
 import SQLite
 import SnapAPI
@@ -16,7 +17,7 @@ struct EngineTests {
             path: scratch.file("state.db"),
             handlers: fileHandlers(directory: scratch.path, journal: journal),
             projections: [FilesProjection()],
-            migrations: Migration.embedded + [FilesProjection.migration],
+            migrations: FilesProjection.migrations,
             options: Engine.Options(maxRunning: maxRunning)
         )
     }
@@ -29,7 +30,7 @@ struct EngineTests {
     func changeRunsToDone() async throws {
         let engine = try makeEngine()
         engine.start()
-        let id = try await engine.addChange(chainChange(["a", "b", "c"]))
+        let id = try await engine.addChange(fileChange(snap: "demo", names: ["a", "b", "c"]))
         await engine.waitForChange(id)
 
         let change = try await load(engine, id)
@@ -46,7 +47,7 @@ struct EngineTests {
     func failureUndoesInReverse() async throws {
         let engine = try makeEngine()
         engine.start()
-        let id = try await engine.addChange(chainChange(["a", "b", "c"], failing: true))
+        let id = try await engine.addChange(fileChange(snap: "demo", names: ["a", "b", "c"], failing: true))
         await engine.waitForChange(id)
 
         let change = try await load(engine, id)
@@ -84,14 +85,14 @@ struct EngineTests {
     func conflictingChangesAreRefused() async throws {
         let engine = try makeEngine()
         // Not started: the first change stays in progress.
-        _ = try await engine.addChange(chainChange(["a"], snap: "hello"))
+        _ = try await engine.addChange(fileChange(snap: "hello", names: ["a"]))
         let error = await #expect(throws: StateEngineError.self) {
-            try await engine.addChange(chainChange(["b"], snap: "hello"))
+            try await engine.addChange(fileChange(snap: "hello", names: ["b"]))
         }
         #expect(error?.code == .changeConflict)
         #expect(error?.apiKind == "snap-change-conflict")
         #expect(error?.message == "snap \"hello\" has \"install-snap\" change in progress")
-        _ = try await engine.addChange(chainChange(["c"], snap: "other"))
+        _ = try await engine.addChange(fileChange(snap: "other", names: ["c"]))
     }
 
     @Test("wait-for edges that form a cycle are refused")
@@ -194,7 +195,7 @@ struct EngineTests {
         engine.start()
         for index in 0..<5 {
             let id = try await engine.addChange(
-                chainChange(["f\(index)a", "f\(index)b"], failing: index % 2 == 1, snap: "s\(index)")
+                fileChange(snap: "s\(index)", names: ["f\(index)a", "f\(index)b"], failing: index % 2 == 1)
             )
             await engine.waitForChange(id)
         }
@@ -209,18 +210,53 @@ struct EngineTests {
     }
 }
 
-/// Lets a test hold a handler inside its body until the test opens the gate.
+/// Lets a test hold a handler inside its body until the test opens the gate. Nothing
+/// spins: waiters suspend on continuations, so a busy machine cannot starve the test.
 final class Gate: Sendable {
-    private let state = Mutex<(entered: Bool, open: Bool)>((false, false))
+    private struct State {
+        var entered = false
+        var open = false
+        var enteredWaiters: [CheckedContinuation<Void, Never>] = []
+        var openWaiters: [CheckedContinuation<Void, Never>] = []
+    }
 
+    private let state = Mutex(State())
+
+    /// Called by the handler: marks it inside, then waits for ``open()``.
     func wait() async {
-        state.withLock { $0.entered = true }
-        while !state.withLock({ $0.open }) { try? await Task.sleep(for: .milliseconds(2)) }
+        let entered = state.withLock { state in
+            state.entered = true
+            defer { state.enteredWaiters.removeAll() }
+            return state.enteredWaiters
+        }
+        for waiter in entered { waiter.resume() }
+        await withCheckedContinuation { continuation in
+            let isOpen = state.withLock { state in
+                if !state.open { state.openWaiters.append(continuation) }
+                return state.open
+            }
+            if isOpen { continuation.resume() }
+        }
     }
 
+    /// Returns once a handler is inside ``wait()``.
     func waitUntilEntered() async {
-        while !state.withLock({ $0.entered }) { try? await Task.sleep(for: .milliseconds(2)) }
+        await withCheckedContinuation { continuation in
+            let entered = state.withLock { state in
+                if !state.entered { state.enteredWaiters.append(continuation) }
+                return state.entered
+            }
+            if entered { continuation.resume() }
+        }
     }
 
-    func open() { state.withLock { $0.open = true } }
+    /// Lets every waiting handler go on.
+    func open() {
+        let waiters = state.withLock { state in
+            state.open = true
+            defer { state.openWaiters.removeAll() }
+            return state.openWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
 }

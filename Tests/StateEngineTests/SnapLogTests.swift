@@ -1,3 +1,4 @@
+import EngineTestSupport
 import Foundation
 import SQLite
 import Testing
@@ -32,8 +33,8 @@ struct SnapLogTests {
         let path = scratch.file("state.db")
         let engine = try Engine(path: path, handlers: fileHandlers(directory: scratch.path, journal: Journal()))
         engine.start()
-        await engine.waitForChange(try await engine.addChange(chainChange(["a", "b"], snap: "good")))
-        await engine.waitForChange(try await engine.addChange(chainChange(["c"], failing: true, snap: "bad")))
+        await engine.waitForChange(try await engine.addChange(fileChange(snap: "good", names: ["a", "b"])))
+        await engine.waitForChange(try await engine.addChange(fileChange(snap: "bad", names: ["c"], failing: true)))
         return (path, engine)
     }
 

@@ -1,3 +1,4 @@
+import EngineTestSupport
 import Foundation
 import SQLite
 import SnapAPI
@@ -66,49 +67,6 @@ func fileHandlers(directory: String, journal: Journal) -> [TaskHandler] {
 struct TestFailure: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
-}
-
-/// A projection of the files the handlers above created, to prove domain projections
-/// follow facts and rebuild like the engine's own.
-struct FilesProjection: Projection {
-    var name: String { "files" }
-    var tables: [String] { ["test_files"] }
-
-    static let migration = Migration(
-        version: 1000,
-        name: "1000_test_files.sql",
-        sql: "CREATE TABLE test_files (name TEXT PRIMARY KEY, change_id INTEGER, since TEXT)"
-    )
-
-    func apply(_ event: Event, to database: Connection) throws {
-        switch event.type {
-        case "file-created":
-            try database.cached("INSERT OR REPLACE INTO test_files VALUES (?1 ->> '$.name', ?2, ?3)")
-                .run(event.payload, event.changeID, event.time)
-        case "file-removed":
-            try database.cached("DELETE FROM test_files WHERE name = ?1 ->> '$.name'").run(event.payload)
-        default:
-            return
-        }
-    }
-}
-
-/// A change of `names.count` file tasks in a chain, optionally followed by a failing task.
-func chainChange(_ names: [String], failing: Bool = false, snap: String = "demo") -> NewChange {
-    var change = NewChange(kind: "install-snap", summary: "Install \"\(snap)\" snap", snapNames: [snap])
-    var previous: NewChange.TaskReference?
-    for name in names {
-        previous = change.addTask(
-            kind: "create-file",
-            summary: "Create \(name)",
-            data: ["name": .string(name)],
-            waitingFor: previous.map { [$0] } ?? []
-        )
-    }
-    if failing {
-        change.addTask(kind: "fail", summary: "Fail on purpose", waitingFor: previous.map { [$0] } ?? [])
-    }
-    return change
 }
 
 /// Every projected table of the engine's database, dumped for comparison.

@@ -9,6 +9,7 @@
 // run, after writing half a file. Without either, the harness runs until every change
 // is finished and exits 0. Every start first recovers what an earlier run left.
 
+import EngineTestSupport
 import Foundation
 import SQLite
 import SnapAPI
@@ -86,33 +87,11 @@ let createFile = TaskHandler(
 )
 let fail = TaskHandler(kind: "fail", perform: { _ in throw CocoaError(.fileWriteOutOfSpace) })
 
-/// Follows the files the handlers create, so the test can compare it with the disk.
-struct FilesProjection: Projection {
-    var name: String { "files" }
-    var tables: [String] { ["harness_files"] }
-
-    func apply(_ event: Event, to database: Connection) throws {
-        switch event.type {
-        case "file-created":
-            try database.cached("INSERT OR REPLACE INTO harness_files VALUES (?1 ->> '$.name')").run(event.payload)
-        case "file-removed":
-            try database.cached("DELETE FROM harness_files WHERE name = ?1 ->> '$.name'").run(event.payload)
-        default:
-            return
-        }
-    }
-}
-
-let migrations =
-    Migration.embedded + [
-        Migration(version: 1000, name: "1000_harness.sql", sql: "CREATE TABLE harness_files (name TEXT PRIMARY KEY)")
-    ]
-
 let engine = try Engine(
     path: databasePath,
     handlers: [createFile, fail],
     projections: [FilesProjection()],
-    migrations: migrations,
+    migrations: FilesProjection.migrations,
     options: Engine.Options(
         maxRunning: 2,
         afterCommit: { _ in killer.committed() }
@@ -125,24 +104,6 @@ func exists(_ snap: String) async throws -> Bool {
     try await engine.withDatabase { database in
         try database.scalar("SELECT count(*) FROM change_snaps WHERE snap_name = ?", snap) != .integer(0)
     }
-}
-
-/// A change creating `names` one after the other, optionally failing at the end.
-func fileChange(snap: String, names: [String], failing: Bool) -> NewChange {
-    var change = NewChange(kind: "install-snap", summary: "Install \"\(snap)\" snap", snapNames: [snap])
-    var previous: NewChange.TaskReference?
-    for name in names {
-        previous = change.addTask(
-            kind: "create-file",
-            summary: "Create \(name)",
-            data: ["name": .string(name)],
-            waitingFor: previous.map { [$0] } ?? []
-        )
-    }
-    if failing {
-        change.addTask(kind: "fail", summary: "Run out of space", waitingFor: previous.map { [$0] } ?? [])
-    }
-    return change
 }
 
 // The first run creates the changes; a run killed before creating both creates the rest.
