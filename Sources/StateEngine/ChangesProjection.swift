@@ -104,11 +104,11 @@ final class ChangesProjection {
 
     private static let insertChange = """
         INSERT INTO changes (id, kind, summary, status, explicit_status, ready, spawn_time, ready_time, data)
-        SELECT ?1, p ->> '$.kind', p ->> '$.summary', coalesce(p ->> '$.status', 'Hold'), p ->> '$.status',
-               coalesce(p ->> '$.status', 'Hold') IN ('Done', 'Undone', 'Hold', 'Error'), ?4,
-               CASE WHEN coalesce(p ->> '$.status', 'Hold') IN ('Done', 'Undone', 'Hold', 'Error') THEN ?4 END,
-               coalesce(p -> '$.data', '{}')
-        FROM (SELECT ?3 AS p)
+        SELECT ?1, p ->> '$.kind', p ->> '$.summary', status, p ->> '$.status', ready, ?4,
+               CASE WHEN ready THEN ?4 END, coalesce(p -> '$.data', '{}')
+        FROM (SELECT ?3 AS p, coalesce(?3 ->> '$.status', 'Hold') AS status,
+                     CASE coalesce(?3 ->> '$.status', 'Hold') WHEN 'Done' THEN 1 WHEN 'Undone' THEN 1
+                          WHEN 'Hold' THEN 1 WHEN 'Error' THEN 1 ELSE 0 END AS ready)
         """
     private static let insertChangeSnaps = """
         INSERT OR IGNORE INTO change_snaps (change_id, snap_name) SELECT ?1, value FROM json_each(?2, '$.snap-names')
@@ -124,7 +124,8 @@ final class ChangesProjection {
         """
     private static let updateStatus = """
         UPDATE tasks SET status = ?3 ->> '$.status', error = coalesce(?3 ->> '$.error', error),
-               ready_time = CASE WHEN ?3 ->> '$.status' IN ('Done', 'Undone', 'Hold', 'Error') THEN ?4 END
+               ready_time = CASE ?3 ->> '$.status' WHEN 'Done' THEN ?4 WHEN 'Undone' THEN ?4 WHEN 'Hold' THEN ?4
+                                                  WHEN 'Error' THEN ?4 END
         WHERE id = ?2
         """
     private static let updateProgress = """
