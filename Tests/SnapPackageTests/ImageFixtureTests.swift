@@ -18,7 +18,7 @@ enum Fixture {
     /// True when the reference client is present.
     static let hasReferenceSnap = FileManager.default.isExecutableFile(atPath: referenceSnap)
     /// The corpus of snap.yaml trees.
-    static let corpus = "/work/shared/corpus/snap-yaml"
+    static let corpus = Corpus.root + "/snap-yaml"
 
     /// Our `snap` executable, built beside the test bundle.
     static let ourSnap: String = {

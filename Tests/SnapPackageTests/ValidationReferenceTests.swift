@@ -96,6 +96,7 @@ struct ValidationDifferentialTests {
     )
     func mutatedFilesAgree() throws {
         let seeds = Corpus.allSnapYAMLTexts()
+        try #require(!seeds.isEmpty, "the corpus is expected at \(Corpus.root)")
         let seed = UInt64(ProcessInfo.processInfo.environment["SNAP_YAML_DIFFERENTIAL_SEED"] ?? "") ?? 77
         var generator = SeededGenerator(seed: seed)
         var compared = 0
