@@ -28,6 +28,11 @@ public struct Replayer {
     @discardableResult
     public func rebuild(through sequence: Int64? = nil) throws -> Int {
         let database = projector.database
+        // Every projected row is rebuilt from the log, so checking references row by row
+        // adds nothing but a statement journal per event; the setting is restored after.
+        let enforcesForeignKeys = try database.scalar("PRAGMA foreign_keys") == .integer(1)
+        try database.execute("PRAGMA foreign_keys = OFF")
+        defer { if enforcesForeignKeys { try? database.execute("PRAGMA foreign_keys = ON") } }
         return try database.transaction {
             try projector.reset()
             let query = try database.prepare(
