@@ -179,6 +179,44 @@ struct EngineTests {
         #expect(task.log[1].hasSuffix("store busy"))
     }
 
+    @Test("a task that waits stays in Wait until resumed, and its change is not ready meanwhile")
+    func waitingTaskIsResumed() async throws {
+        let waiting = TaskHandler(kind: "await-restart", perform: { _ in .wait(reason: "restart required") })
+        let engine = try Engine(path: scratch.file("state.db"), handlers: [waiting])
+        engine.start()
+        var change = NewChange(kind: "test", summary: "Waits")
+        change.addTask(kind: "await-restart", summary: "Wait for a restart")
+        let id = try await engine.addChange(change)
+
+        var record = try await load(engine, id)
+        for _ in 0..<500 where record.tasks.first?.status != .wait {
+            try await Task.sleep(for: .milliseconds(5))
+            record = try await load(engine, id)
+        }
+        let task = try #require(record.tasks.first)
+        #expect(task.status == .wait)
+        #expect(record.status == .wait)
+        #expect(!record.isReady)
+        #expect(task.log.last?.hasSuffix("waiting: restart required") == true)
+
+        try engine.resume(task: task.id)
+        await engine.waitForChange(id)
+        #expect(try await load(engine, id).status == .done)
+        #expect(throws: StateEngineError.self) { try engine.resume(task: task.id) }
+    }
+
+    @Test("a change without tasks is on Hold and ready at once")
+    func emptyChangeIsHeld() async throws {
+        let engine = try makeEngine()
+        engine.start()
+        let id = try await engine.addChange(NewChange(kind: "test", summary: "Nothing to do"))
+        await engine.waitForChange(id)
+        let record = try await load(engine, id)
+        #expect(record.status == .hold)
+        #expect(record.isReady)
+        #expect(engine.pendingChangeIDs.isEmpty)
+    }
+
     @Test("a change's status is derived from its tasks in the documented order")
     func derivedStatus() {
         #expect(TaskStatus.derived(from: []) == .hold)
