@@ -68,6 +68,7 @@ public enum StateDatabase {
     static func checkIntegrity(_ connection: Connection) throws {
         let rows = try connection.rows("PRAGMA quick_check")
         let findings = rows.compactMap { $0.first?.description }.filter { $0 != "ok" }
+            .map { $0.split(whereSeparator: \.isNewline).joined(separator: " ") }
         guard findings.isEmpty else {
             throw StateEngineError(
                 .corruptDatabase,
@@ -105,8 +106,8 @@ public enum StateDatabase {
         }
     }
 
-    /// Turns an SQLite error into the engine's error, naming the file.
-    static func describe(_ error: any Error, path: String) -> any Error {
+    /// Turns an SQLite error into the engine's error, naming the file; other errors pass through.
+    public static func describe(_ error: any Error, path: String) -> any Error {
         guard let sqlite = error as? SQLiteError else { return error }
         if sqlite.isCorruption {
             return StateEngineError(.corruptDatabase, "\(path): not a usable database: \(sqlite.message)")

@@ -101,7 +101,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         parts.tm_hour = Int32(hour)
         parts.tm_min = Int32(minute)
         parts.tm_sec = Int32(second)
-        let seconds = Int64(timegm(&parts)) - Int64(offsetSeconds)
+        var normalized = time_t(timegm(&parts))
+        // timegm(3) rolls a day past the month's end into the next month; refuse such dates.
+        var check = tm()
+        gmtime_r(&normalized, &check)
+        guard check.tm_mday == Int32(day), check.tm_mon == Int32(month - 1) else { return nil }
+        let seconds = Int64(normalized) - Int64(offsetSeconds)
         self.init(microseconds: seconds * 1_000_000 + fraction)
     }
 

@@ -16,8 +16,13 @@ struct DatabaseCopy {
     /// Copies `original` (and `original-wal` when present) into a new directory under /tmp.
     init(of original: String) throws {
         self.original = original
-        guard access(original, R_OK) == 0 else {
+        // Only a regular file can be a database; a FIFO would block and a device never end.
+        var status = stat()
+        guard stat(original, &status) == 0 else {
             throw SnapLogError(message: "cannot read \(original): \(String(cString: strerror(errno)))")
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw SnapLogError(message: "cannot read \(original): not a regular file")
         }
         var template = Array("/tmp/snap-log.XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap(mkdtemp) }) else {
@@ -36,12 +41,28 @@ struct DatabaseCopy {
     }
 
     /// Opens the copy, checking it and bringing its schema up to date; errors name the original.
+    ///
+    /// A file without the engine's schema is refused rather than given one, so an empty file
+    /// or another program's database is reported instead of printed as an empty state.
     func open() throws -> Connection {
         do {
+            try checkIsStateDatabase()
             return try StateDatabase.open(path: path)
         } catch let error as StateEngineError {
             let message = error.message.replacing(path, with: original)
             throw StateEngineError(error.code, message)
+        }
+    }
+
+    private func checkIsStateDatabase() throws {
+        let version: Int
+        do {
+            version = try StateDatabase.schemaVersion(try Connection(path: path, mode: .readOnly))
+        } catch {
+            throw StateDatabase.describe(error, path: path)
+        }
+        guard version > 0 else {
+            throw SnapLogError(message: "\(original): not a snapd state database (it has no schema_migrations table)")
         }
     }
 

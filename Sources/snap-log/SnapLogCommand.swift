@@ -33,17 +33,22 @@ struct SnapLogCommand {
         var positionals: [String] = []
         var options: [String: String] = [:]
         var index = 0
+        var optionsEnded = false
         while index < arguments.count {
             let argument = arguments[index]
-            if argument == "-h" || argument == "--help" {
+            if !optionsEnded && (argument == "-h" || argument == "--help") {
                 print(usage)
                 exit(0)
             }
-            if argument.hasPrefix("--") {
-                let parts = argument.dropFirst(2).split(separator: "=", maxSplits: 1).map(String.init)
+            if argument == "--" && !optionsEnded {
+                optionsEnded = true
+            } else if argument.hasPrefix("--") && !optionsEnded {
+                let parts = argument.dropFirst(2).split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    .map(String.init)
                 guard parts[0] == "until" || parts[0] == "change" else {
                     throw UsageError(message: "unknown option \(argument)")
                 }
+                guard options[parts[0]] == nil else { throw UsageError(message: "--\(parts[0]) given twice") }
                 if parts.count == 2 {
                     options[parts[0]] = parts[1]
                 } else {

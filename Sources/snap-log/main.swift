@@ -14,7 +14,8 @@ let usage = """
       snap-log events DATABASE [--change CHANGE-ID] [--until SEQ|TIME]
       snap-log state DATABASE [--until SEQ|TIME]
 
-    Reads a copy of a snapd state database offline.
+    Reads a copy of a snapd state database offline. Copy state.db together with the
+    state.db-wal file beside it, if there is one: recent events may be only there.
 
       changes   the changes, as `snap changes` lists them
       tasks     the tasks of one change, with their log lines

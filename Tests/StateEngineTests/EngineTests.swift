@@ -217,6 +217,17 @@ struct EngineTests {
         #expect(engine.pendingChangeIDs.isEmpty)
     }
 
+    @Test("RFC 3339 times parse with offsets and fractions, and impossible dates are refused")
+    func timestamps() throws {
+        let time = try #require(Timestamp(rfc3339: "2026-12-03T16:03:23.327945Z"))
+        #expect(time.rfc3339 == "2026-12-03T16:03:23.327945Z")
+        #expect(Timestamp(rfc3339: "2026-12-03T17:03:23.327945+01:00") == time)
+        #expect(Timestamp(rfc3339: "2026-02-30T00:00:00Z") == nil)
+        #expect(Timestamp(rfc3339: "2026-13-01T00:00:00Z") == nil)
+        #expect(Timestamp(rfc3339: "2026-12-03T16:03:23") == nil)
+        #expect(Timestamp(rfc3339: "2026-12-03") == nil)
+    }
+
     @Test("a change's status is derived from its tasks in the documented order")
     func derivedStatus() {
         #expect(TaskStatus.derived(from: []) == .hold)

@@ -121,4 +121,50 @@ struct SnapLogTests {
         #expect(damaged.stderr.hasPrefix("error: \(garbage): "))
         #expect(try Data(contentsOf: URL(fileURLWithPath: garbage)) == Data(repeating: 0x42, count: 4096))
     }
+
+    @Test("files that are not state databases are refused, never read as an empty state")
+    func notStateDatabases() throws {
+        let empty = scratch.file("empty.db")
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+        let foreign = scratch.file("foreign.db")
+        try Connection(path: foreign).execute("CREATE TABLE foo (x)")
+        let fifo = scratch.file("fifo.db")
+        #expect(mkfifo(fifo, 0o600) == 0)
+
+        for path in [empty, foreign] {
+            let result = try snapLog(["changes", path])
+            #expect(result.status == 1)
+            #expect(result.stderr == "error: \(path): not a snapd state database (it has no schema_migrations table)\n")
+        }
+        for path in [fifo, "/dev/zero"] {
+            let result = try snapLog(["state", path])
+            #expect(result.status == 1)
+            #expect(result.stderr == "error: cannot read \(path): not a regular file\n")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: empty)).isEmpty)
+    }
+
+    @Test("-- ends the options, and an option given twice is a usage error")
+    func optionsEnd() async throws {
+        let (path, engine) = try await writeDatabase()
+        await engine.stop()
+        let plain = try snapLog(["changes", path])
+        let separated = try snapLog(["changes", "--", path])
+        #expect(separated.status == 0)
+        #expect(separated.stdout == plain.stdout)
+        let twice = try snapLog(["changes", path, "--until", "1", "--until", "2"])
+        #expect(twice.status == 64)
+        #expect(twice.stderr.hasPrefix("error: --until given twice"))
+    }
+
+    @Test("a stopped engine leaves everything in state.db, so a copy of that file alone is complete")
+    func stoppedEngineCheckpoints() async throws {
+        let (path, engine) = try await writeDatabase()
+        await engine.stop()
+        let copy = scratch.file("copy.db")
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        let result = try snapLog(["changes", copy])
+        #expect(result.status == 0)
+        #expect(result.stdout.split(separator: "\n").count == 3)
+    }
 }

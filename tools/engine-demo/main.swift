@@ -163,4 +163,5 @@ let database = stateDirectory + "/state.db"
 try run(snapLog, ["changes", database])
 try run(snapLog, ["tasks", database, String(bad)])
 try run(snapLog, ["events", database, "--change", String(bad)])
+say("\ndemo: the same list as the log stood after its 8th event, while \"hello\" was still running:")
 try run(snapLog, ["changes", database, "--until", "8"])
