@@ -47,7 +47,6 @@ try fileManager.createDirectory(atPath: installDirectory, withIntermediateDirect
 let tinyDisk = root + "/tiny-disk"
 try fileManager.createDirectory(atPath: tinyDisk, withIntermediateDirectories: true)
 let mounted = mount("tmpfs", tinyDisk, "tmpfs", 0, "size=64k") == 0
-defer { if mounted { umount(tinyDisk) } }
 
 enum RawFile {
     /// Writes `bytes` to `path` with write(2), so a full disk fails for real with ENOSPC.
@@ -151,6 +150,7 @@ await engine.waitForChange(bad)
 await engine.stop()
 
 let leftovers = (try? fileManager.contentsOfDirectory(atPath: tinyDisk)) ?? []
+if mounted { umount(tinyDisk) }
 say(
     "demo: after the failed change, the tiny disk holds \(leftovers.isEmpty ? "nothing" : leftovers.joined(separator: ", "))"
 )
