@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import SnapAPI
 #endif
 
 /// A connected unix stream socket with deadline-bounded reads and writes.
@@ -20,22 +21,22 @@ final class UnixStreamSocket {
         guard descriptor >= 0 else { throw Self.failure("dial unix", path, errno, call: "socket") }
 
         if let localPath {
-            guard let local = Self.address(localPath) else {
+            guard let local = UnixSocketAddress(path: localPath) else {
                 close(descriptor)
                 throw .connection("socket path \(localPath) is too long")
             }
-            guard Self.call(descriptor, local, Glibc.bind) == 0 else {
+            guard local.call(Glibc.bind, on: descriptor) == 0 else {
                 let code = errno
                 close(descriptor)
                 throw Self.failure("dial unix", localPath, code, call: "bind")
             }
         }
 
-        guard let remote = Self.address(path) else {
+        guard let remote = UnixSocketAddress(path: path) else {
             close(descriptor)
             throw .connection("socket path \(path) is too long")
         }
-        while Self.call(descriptor, remote, Glibc.connect) != 0 {
+        while remote.call(Glibc.connect, on: descriptor) != 0 {
             let code = errno
             if code == EINTR { continue }
             close(descriptor)
@@ -95,31 +96,6 @@ final class UnixStreamSocket {
             if ready == 0 { throw .timeout("no reply from \(path)") }
             let code = errno
             if code != EINTR { throw Self.failure("poll unix", path, code, call: "poll") }
-        }
-    }
-
-    /// A socket address for `path`, or nil when it does not fit.
-    private static func address(_ path: String) -> sockaddr_un? {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        guard path.utf8.count < MemoryLayout.size(ofValue: address.sun_path) else { return nil }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            buffer.copyBytes(from: path.utf8)
-            buffer[path.utf8.count] = 0
-        }
-        return address
-    }
-
-    /// Calls bind(2) or connect(2) with `address`.
-    private static func call(
-        _ descriptor: Int32,
-        _ address: sockaddr_un,
-        _ function: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32
-    ) -> Int32 {
-        withUnsafePointer(to: address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                function(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import SnapAPI
 #endif
 
 /// Creates the listening unix stream sockets the daemon serves on.
@@ -15,9 +16,8 @@ enum UnixListener {
     /// - Returns: the listening descriptor, close-on-exec.
     /// - Throws: ``HTTPServerError`` naming the call and `path`.
     static func bind(at path: String, backlog: Int32 = 128) throws(HTTPServerError) -> Int32 {
-        guard var address = address(for: path) else {
-            let capacity = MemoryLayout.size(ofValue: sockaddr_un().sun_path)
-            throw HTTPServerError("socket path \(path) is longer than \(capacity - 1) bytes")
+        guard let address = UnixSocketAddress(path: path) else {
+            throw HTTPServerError("socket path \(path) is longer than \(UnixSocketAddress.maximumPathLength) bytes")
         }
 
         try removeStaleSocket(at: path)
@@ -25,12 +25,9 @@ enum UnixListener {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw .systemCall("socket", path: path, errno: errno) }
 
-        let bound = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
+        guard address.call(Glibc.bind, on: descriptor) == 0 else {
+            throw failure("bind", path: path, closing: descriptor)
         }
-        guard bound == 0 else { throw failure("bind", path: path, closing: descriptor) }
         guard chmod(path, 0o666) == 0 else { throw failure("chmod", path: path, closing: descriptor) }
         guard listen(descriptor, backlog) == 0 else { throw failure("listen", path: path, closing: descriptor) }
         return descriptor
@@ -58,27 +55,11 @@ enum UnixListener {
 
     /// Whether a connection to the socket at `path` succeeds (connect(2)).
     private static func isServed(_ path: String) -> Bool {
-        guard let address = address(for: path) else { return false }
+        guard let address = UnixSocketAddress(path: path) else { return false }
         let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard probe >= 0 else { return false }
         defer { close(probe) }
-        return withUnsafePointer(to: address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
-            }
-        }
-    }
-
-    /// The socket address for `path`, or nil when it is too long.
-    private static func address(for path: String) -> sockaddr_un? {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        guard path.utf8.count < MemoryLayout.size(ofValue: address.sun_path) else { return nil }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            buffer.copyBytes(from: path.utf8)
-            buffer[path.utf8.count] = 0
-        }
-        return address
+        return address.call(Glibc.connect, on: probe) == 0
     }
 
     /// The error for a failed call, read before `close` can change errno.
