@@ -88,7 +88,33 @@ let package = Package(
         /// A declarative command-line parser with snap's usage errors and help layout (stdlib only).
         .target(name: "ArgumentParsing", exclude: ["README.md"], swiftSettings: strictSwift),
 
+        /// Mounting .snap images (kernel loop devices, squashfuse) and the durable file operations
+        /// the snaps manager needs (copies, data trees, symlinks), with no Foundation import.
+        .target(name: "SnapSystem", dependencies: ["CSnapShim"], exclude: ["README.md"], swiftSettings: strictSwift),
+        /// The snaps manager: the installed-snaps projection and the task handlers that install,
+        /// remove, enable, disable and revert snaps.
+        .target(
+            name: "SnapManager",
+            dependencies: ["StateEngine", "SQLite", "SnapPackage", "SnapSystem", "SnapPaths", "SnapAPI", "SnapLogging"],
+            exclude: ["README.md"],
+            swiftSettings: strictSwift
+        ),
+        /// The daemon's REST API: routes that decode requests, call the managers and encode replies.
+        .target(
+            name: "SnapdAPI",
+            dependencies: ["SnapdHTTP", "SnapManager", "StateEngine", "SnapAPI", "SnapPaths", "SnapLogging"],
+            exclude: ["README.md"],
+            swiftSettings: strictSwift
+        ),
+
         // MARK: - Programs
+
+        /// The daemon.
+        .executableTarget(
+            name: "snapd",
+            dependencies: ["SnapdAPI", "SnapdHTTP", "SnapManager", "StateEngine", "SnapPaths", "SnapLogging"],
+            swiftSettings: strictSwift
+        ),
 
         /// A temporary `snap` client offering only `snap pack`; the full client replaces it.
         .executableTarget(

@@ -1,0 +1,2 @@
+/// The snaps manager; see README.md.
+public enum SnapManagerModule {}

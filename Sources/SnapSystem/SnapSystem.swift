@@ -1,0 +1,2 @@
+/// Namespace for mounting and file operations; see README.md.
+public enum SnapSystem {}

@@ -1,0 +1,2 @@
+/// The daemon's routes; see README.md.
+public enum SnapdAPIModule {}
