@@ -102,7 +102,7 @@ let package = Package(
         /// The daemon's REST API: routes that decode requests, call the managers and encode replies.
         .target(
             name: "SnapdAPI",
-            dependencies: ["SnapdHTTP", "SnapManager", "StateEngine", "SnapAPI", "SnapPaths", "SnapLogging"],
+            dependencies: ["SnapdHTTP", "SnapManager", "StateEngine", "SQLite", "SnapAPI", "SnapPaths", "SnapLogging"],
             exclude: ["README.md"],
             swiftSettings: strictSwift
         ),

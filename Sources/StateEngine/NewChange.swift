@@ -77,3 +77,16 @@ public struct NewChange: Sendable {
         }
     }
 }
+
+extension NewChange {
+    /// Adds the tasks of `other` with their edges, after this change's own; they wait for
+    /// none of this change's tasks. Kind, summary, snap names and data stay this change's.
+    public mutating func append(_ other: NewChange) {
+        let offset = tasks.count
+        for task in other.tasks {
+            var moved = task
+            moved.waitsFor = task.waitsFor.map { $0 + offset }
+            tasks.append(moved)
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// The daemon's routes; see README.md.
-public enum SnapdAPIModule {}

@@ -1,0 +1,144 @@
+import Dispatch
+import Glibc
+import SnapAPI
+import SnapLogging
+import SnapManager
+import SnapPaths
+import SnapdAPI
+import SnapdHTTP
+import StateEngine
+import Synchronization
+
+/// The running daemon: its engine, managers and HTTP server, and how it starts and stops.
+final class Daemon: Sendable {
+    /// The version `snap version` shows.
+    static let version = "0.1.0"
+
+    let paths: SnapPaths
+    let logger: Logger
+    let engine: Engine
+    let snaps: SnapManager
+    let server: HTTPServer
+
+    /// Opens the state database and prepares the managers and the routes. Nothing runs yet.
+    init(paths: SnapPaths, logger: Logger) throws {
+        self.paths = paths
+        self.logger = logger
+        let environment = ProcessEnvironment()
+        snaps = SnapManager(
+            paths: paths,
+            options: SnapManager.Options(
+                snapProgram: environment["SNAPD_SNAP_PROGRAM"] ?? "/usr/bin/snap",
+                forceFuse: environment["SNAPD_FORCE_FUSE"] == "1",
+                faults: FaultPlan(parsing: environment["SNAPD_INJECT_FAULTS"] ?? "")
+            ),
+            logger: logger
+        )
+        try Self.makeDirectories(paths)
+        engine = try Engine(
+            path: paths.stateDatabase,
+            handlers: snaps.handlers,
+            projections: [snaps.projection],
+            logger: logger
+        )
+        snaps.attach(to: engine)
+        let services = SnapdServices(engine: engine, snaps: snaps, paths: paths, logger: logger, version: Self.version)
+        server = HTTPServer(router: Router(SnapdRoutes.all(services)), logger: logger)
+    }
+
+    /// Resumes interrupted changes and starts serving both sockets.
+    func start() throws {
+        unlink(paths.maintenanceFile)
+        engine.start()
+        try server.listen(onSocketAt: paths.snapdSocket, kind: .main)
+        try server.listen(onSocketAt: paths.snapSocket, kind: .snap)
+        logger.notice("started", metadata: ["version": Self.version, "root": paths.root.isEmpty ? "/" : paths.root])
+    }
+
+    /// Returns when SIGTERM or SIGINT arrives.
+    func waitForStopSignal() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = SignalWaiter(continuation)
+            for signalNumber in [SIGTERM, SIGINT] {
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                source.setEventHandler { once.fire() }
+                source.resume()
+                once.keep(source)
+            }
+        }
+    }
+
+    /// Tells clients the daemon is going away, stops serving, lets the running tasks finish
+    /// their step, and makes the log durable. Changes in progress resume at the next start.
+    func stop() async {
+        logger.notice("stopping")
+        let notice: JSONValue = ["kind": .string(ErrorKind.daemonRestart), "message": "daemon is restarting"]
+        if let file = fopen(paths.maintenanceFile, "w") {
+            fputs(notice.jsonText, file)
+            fclose(file)
+        }
+        await server.stop()
+        await engine.stop()
+        logger.notice("stopped")
+    }
+
+    private static func makeDirectories(_ paths: SnapPaths) throws {
+        for directory in [
+            paths.snapdStateDirectory, paths.snapBlobDirectory, paths.snapMountDirectory, paths.snapBinDirectory,
+            paths.snapDataDirectory, paths.under("/run"), paths.runDirectory,
+        ] {
+            var prefix = ""
+            for component in directory.split(separator: "/") {
+                prefix += "/" + component
+                if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                    throw DaemonError("cannot create directory \"\(prefix)\": \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+    }
+
+    /// The log level from `SNAPD_DEBUG=1`, else notices and above.
+    static func logLevel() -> Logger.Level {
+        ProcessEnvironment()["SNAPD_DEBUG"] == "1" ? .debug : .info
+    }
+}
+
+/// A start-up failure with its reason.
+struct DaemonError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Reads environment variables.
+struct ProcessEnvironment {
+    subscript(name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+}
+
+/// Resumes a continuation once, however many signals arrive, and keeps the signal sources alive.
+final class SignalWaiter: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Void, Never>?
+        var sources: [any DispatchSourceSignal] = []
+    }
+
+    private let state: Mutex<State>
+
+    init(_ continuation: CheckedContinuation<Void, Never>) {
+        state = Mutex(State(continuation: continuation))
+    }
+
+    func keep(_ source: any DispatchSourceSignal) {
+        state.withLock { $0.sources.append(source) }
+    }
+
+    func fire() {
+        let taken = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        taken?.resume()
+    }
+}
