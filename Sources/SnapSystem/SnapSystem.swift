@@ -1,2 +1,0 @@
-/// Namespace for mounting and file operations; see README.md.
-public enum SnapSystem {}
