@@ -10,7 +10,7 @@ struct Disk: Sendable {
     let mounter: SnapMounter
 
     init(forceFuse: Bool) {
-        mounter = SnapMounter(method: forceFuse ? .squashfuse : .automatic)
+        mounter = SnapMounter(policy: forceFuse ? .squashfuseOnly : .automatic)
     }
 
     private static let queue = DispatchQueue(label: "snapd.disk", attributes: .concurrent)
@@ -101,13 +101,15 @@ struct Disk: Sendable {
         }
     }
 
+    /// Mounts `image` at `mountPoint` unless it is mounted there already.
     func mount(_ image: String, at mountPoint: String) throws {
-        if mounter.isMounted(mountPoint) { return }
-        try mounter.mount(image: image, at: mountPoint)
+        if try mounter.isMounted(mountPoint) { return }
+        _ = try mounter.mount(image: image, at: mountPoint)
     }
 
+    /// Unmounts `mountPoint`; nothing mounted there is a success.
     func unmount(_ mountPoint: String) throws {
-        try mounter.unmount(at: mountPoint)
+        _ = try mounter.unmount(at: mountPoint, detachIfBusy: true)
     }
 }
 

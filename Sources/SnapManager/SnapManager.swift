@@ -77,10 +77,12 @@ public final class SnapManager: Sendable {
             handler("prepare-snap", perform: prepareSnap, undo: undoPrepareSnap),
             handler("mount-snap", perform: mountSnap, undo: undoMountSnap),
             handler("copy-snap-data", perform: copySnapData, undo: undoCopySnapData),
-            handler("setup-profiles", perform: { _, _ in }),
-            handler("remove-profiles", perform: { _, _ in }),
-            handler("stop-snap-services", perform: { _, _ in }),
-            handler("start-snap-services", perform: { _, _ in }),
+            // Security profiles and services belong to managers of their own; until they
+            // exist these steps have nothing to do, but they keep their place in the changes.
+            handler("setup-profiles", perform: nothingToDo),
+            handler("remove-profiles", perform: nothingToDo),
+            handler("stop-snap-services", perform: nothingToDo),
+            handler("start-snap-services", perform: nothingToDo),
             handler("unlink-current-snap", perform: unlinkCurrentSnap, undo: undoUnlinkCurrentSnap),
             handler("link-snap", perform: linkSnap, undo: undoLinkSnap),
             handler("clear-snap", perform: clearSnap, undo: undoClearSnap),
@@ -89,21 +91,24 @@ public final class SnapManager: Sendable {
         ]
     }
 
+    private func nothingToDo(_ setup: SnapSetup, _ context: TaskContext) async throws {}
+
     /// The body of a do or undo handler: the task's setup, and the context to report through.
     typealias Step = @Sendable (SnapSetup, TaskContext) async throws -> Void
 
     /// Wraps a step as a task handler: decodes the setup, injects planned faults.
     private func handler(_ kind: String, perform: @escaping Step, undo: Step? = nil) -> TaskHandler {
         let faults = options.faults
-        let wrappedUndo: TaskHandler.Body? = undo.map { undo in
-            { context in
+        var wrappedUndo: TaskHandler.Body?
+        if let undo {
+            wrappedUndo = { @Sendable (context: TaskContext) async throws -> TaskOutcome in
                 try await undo(try SnapSetup(data: context.data), context)
                 return .done
             }
         }
         return TaskHandler(
             kind: kind,
-            perform: { context in
+            perform: { @Sendable (context: TaskContext) async throws -> TaskOutcome in
                 if faults.failing.contains(kind) { throw InjectedFault(kind: kind) }
                 try await perform(try SnapSetup(data: context.data), context)
                 return .done
