@@ -46,6 +46,27 @@ public struct AccessPolicy: Sendable, Hashable {
     }
 }
 
+extension AccessPolicy {
+    /// Whether a request is sure to be refused, judged from what is known before its body
+    /// arrives and without asking the authenticator; an upload is then not stored at all.
+    ///
+    /// - Parameters:
+    ///   - socket: the socket the request came in on.
+    ///   - peer: the caller, or nil when the kernel could not tell (always refused).
+    ///   - hasAuthorization: whether the request carries an `Authorization` header.
+    func refusesBeforeBody(socket: SocketKind, peer: PeerCredentials?, hasAuthorization: Bool) -> Bool {
+        guard let accessClass = classes[socket], let peer else { return true }
+        switch accessClass {
+        case .open, .snap:
+            return false
+        case .root:
+            return !peer.isRoot
+        case .authenticated:
+            return !peer.isRoot && !hasAuthorization
+        }
+    }
+}
+
 /// The outcome of an access check.
 enum AccessDecision: Sendable, Equatable {
     case allowed

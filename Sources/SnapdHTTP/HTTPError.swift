@@ -47,6 +47,11 @@ public struct HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
         HTTPError(status: 413, message: "request body exceeds the limit of \(limit) bytes")
     }
 
+    /// 413 for uploaded files over a route's ``UploadPolicy/maximumSize``.
+    public static func uploadTooLarge(limit: Int) -> HTTPError {
+        HTTPError(status: 413, message: "uploaded files exceed the limit of \(limit) bytes")
+    }
+
     /// 500 for a condition that is a bug in the daemon.
     public static func internalError(_ message: String) -> HTTPError {
         HTTPError(status: 500, message: "internal error, please report: \(message)")

@@ -11,7 +11,8 @@ import Glibc
 /// Call ``listen(onSocketAt:kind:)`` once per socket (`snapd.socket`, `snapd-snap.socket`),
 /// then ``stop()`` before exit. For every request the server reads the caller's identity
 /// from `SO_PEERCRED`, finds the route (404 `not found`, 405 `method "X" not allowed`),
-/// enforces the body limit (413), checks the route's ``AccessClass`` (401/403 with kind
+/// enforces the body limit (413), streams multipart uploads to disk for routes with an
+/// ``UploadPolicy``, checks the route's ``AccessClass`` (401/403 with kind
 /// `login-required`), runs the handler and sends its ``Response``, adding the current
 /// ``DaemonNotes`` to every envelope.
 ///
@@ -145,12 +146,18 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    /// The body limit for `method` and `path`: the route's, or the server default.
-    func bodyLimit(method: HTTPMethod, path: String) -> Int {
-        if case .found(let route, _) = router.match(method: method, path: path) {
-            return route.maximumBodySize ?? configuration.maximumBodySize
+    /// How the body of a request to `method` and `path` with `contentType` is received:
+    /// streamed to the route's upload directory for `multipart/form-data` on a route with
+    /// an ``UploadPolicy``, else into memory under the route's or the server's limit.
+    func intake(method: HTTPMethod, path: String, contentType: String?) -> BodyIntake {
+        guard case .found(let route, _) = router.match(method: method, path: path) else {
+            return .buffered(limit: configuration.maximumBodySize)
         }
-        return configuration.maximumBodySize
+        if let policy = route.uploads, let contentType, HeaderValue(parsing: contentType)?.type == "multipart/form-data"
+        {
+            return .streamed(policy, access: route.access)
+        }
+        return .buffered(limit: route.maximumBodySize ?? configuration.maximumBodySize)
     }
 
     /// Routes, checks access and runs the handler for a complete request.

@@ -3,7 +3,8 @@ import CMicroHTTPDShim
 import Synchronization
 
 /// What the server knows about one request between libmicrohttpd's callbacks: the body
-/// received so far and, once the handler has run, the reply to send.
+/// received so far (in memory, or through an ``UploadReceiver``) and, once the handler has
+/// run, the reply to send.
 ///
 /// Retained once into libmicrohttpd's per-request pointer and released in the completion
 /// callback. Its state sits in a mutex because the handler task writes the reply on
@@ -17,11 +18,15 @@ final class RequestState: Sendable {
         var reply: Response?
     }
 
+    /// The largest body announced by `Content-Length` that is read at all.
     let limit: Int
+    /// The multipart parser's feeder when the body is streamed, else nil.
+    let upload: UploadReceiver?
     private let state = Mutex(State())
 
-    init(limit: Int) {
+    init(limit: Int, upload: UploadReceiver? = nil) {
         self.limit = limit
+        self.upload = upload
     }
 
     /// Appends body bytes; past the limit, drops them and remembers the overflow.
@@ -71,21 +76,31 @@ let accessHandler: MHD_AccessHandlerCallback = { context, connection, url, metho
 
     // First call: headers only. Refuse a declared oversized body before reading it.
     guard let existing = slot.pointee else {
-        let limit = listener.server.bodyLimit(method: httpMethod, path: path)
-        let state = RequestState(limit: limit)
+        let (state, tooLarge) = makeRequestState(
+            method: httpMethod,
+            path: path,
+            connection: connection,
+            listener: listener
+        )
         slot.pointee = Unmanaged.passRetained(state).toOpaque()
-        if let length = headerValue("Content-Length", of: connection).flatMap(Int.init), length > limit {
+        if let length = headerValue("Content-Length", of: connection).flatMap(Int.init), length > state.limit {
             _ = state.markDispatched()
-            return queue(.error(.bodyTooLarge(limit: limit)), on: connection, listener: listener)
+            state.upload?.discard()
+            return queue(.error(tooLarge), on: connection, listener: listener)
         }
         return MHD_Result.YES
     }
     let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
 
-    // Body pieces, de-chunked by libmicrohttpd.
+    // Body pieces, de-chunked by libmicrohttpd: to the multipart parser or into memory.
     if uploadSize.pointee > 0 {
         if let upload {
-            state.append(UnsafeRawBufferPointer(start: upload, count: uploadSize.pointee))
+            let bytes = UnsafeRawBufferPointer(start: upload, count: uploadSize.pointee)
+            if let receiver = state.upload {
+                receiver.feed(bytes)
+            } else {
+                state.append(bytes)
+            }
         }
         uploadSize.pointee = 0
         return MHD_Result.YES
@@ -100,26 +115,67 @@ let accessHandler: MHD_AccessHandlerCallback = { context, connection, url, metho
     if state.overflowed {
         return queue(.error(.bodyTooLarge(limit: state.limit)), on: connection, listener: listener)
     }
-    return dispatch(method: httpMethod, path: path, state: state, connection: connection, listener: listener)
+    var form: MultipartForm?
+    if let receiver = state.upload {
+        switch receiver.finish() {
+        case .success(let parsed): form = parsed
+        case .failure(let error): return queue(.error(error), on: connection, listener: listener)
+        }
+    }
+    return dispatch(
+        method: httpMethod,
+        path: path,
+        form: form,
+        state: state,
+        connection: connection,
+        listener: listener
+    )
+}
+
+/// The state of a request whose headers just arrived, and the 413 to reply when its
+/// `Content-Length` exceeds the state's limit.
+private func makeRequestState(
+    method: HTTPMethod,
+    path: String,
+    connection: OpaquePointer,
+    listener: Listener
+) -> (RequestState, tooLarge: HTTPError) {
+    let contentType = headerValue("Content-Type", of: connection)
+    switch listener.server.intake(method: method, path: path, contentType: contentType) {
+    case .buffered(let limit):
+        return (RequestState(limit: limit), .bodyTooLarge(limit: limit))
+    case .streamed(let policy, let access):
+        let peer = PeerCredentials.ofPeer(connectedTo: csnap_mhd_connection_fd(connection))
+        let refused = access.refusesBeforeBody(
+            socket: listener.kind,
+            peer: peer,
+            hasAuthorization: headerValue("Authorization", of: connection) != nil
+        )
+        let receiver = UploadReceiver(contentType: contentType ?? "", policy: policy, discarding: refused)
+        return (RequestState(limit: policy.largestBody, upload: receiver), .uploadTooLarge(limit: policy.maximumSize))
+    }
 }
 
 /// libmicrohttpd's completion callback, called once the reply is sent or the connection
-/// failed: releases the request state, and ends the server's count of running requests
+/// failed: removes the files of an upload cut off mid-body, releases the request state, and ends the server's count of running requests
 /// only now, so that ``HTTPServer/stop()`` never cuts off a reply being sent.
 let completionHandler: MHD_RequestCompletedCallback = { context, _, slot, _ in
     guard let context, let slot, let existing = slot.pointee else { return }
     let state = Unmanaged<RequestState>.fromOpaque(existing).takeRetainedValue()
     slot.pointee = nil
+    state.upload?.discard()
     if state.handlerStarted {
         Unmanaged<Listener>.fromOpaque(context).takeUnretainedValue().server.endHandler()
     }
 }
 
 /// Builds the request, suspends the connection and runs the handler as a task that
-/// resumes the connection when the reply is ready.
+/// resumes the connection when the reply is ready. The form's unclaimed files are removed
+/// once the handler returned, before its reply goes out.
 private func dispatch(
     method: HTTPMethod,
     path: String,
+    form: MultipartForm?,
     state: RequestState,
     connection: OpaquePointer,
     listener: Listener
@@ -127,10 +183,12 @@ private func dispatch(
     let descriptor = csnap_mhd_connection_fd(connection)
     guard let peer = PeerCredentials.ofPeer(connectedTo: descriptor) else {
         // Without a kernel-reported identity nothing may run on the caller's behalf.
+        form?.removeUnclaimedFiles()
         return queue(.error(.forbidden), on: connection, listener: listener)
     }
     guard listener.server.beginHandler() else {
         let unavailable = HTTPError(status: 503, message: "daemon is stopping")
+        form?.removeUnclaimedFiles()
         return queue(.error(unavailable), on: connection, listener: listener)
     }
 
@@ -140,6 +198,7 @@ private func dispatch(
         query: queryItems(of: connection),
         headers: headers(of: connection),
         body: state.body,
+        form: form,
         peer: peer,
         socket: listener.kind
     )
@@ -147,7 +206,9 @@ private func dispatch(
     let handle = ConnectionHandle(pointer: connection)
     MHD_suspend_connection(connection)
     Task.detached {
-        state.reply = await listener.server.respond(to: request)
+        let reply = await listener.server.respond(to: request)
+        form?.removeUnclaimedFiles()
+        state.reply = reply
         MHD_resume_connection(handle.pointer)
     }
     return MHD_Result.YES

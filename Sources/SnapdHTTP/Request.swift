@@ -11,8 +11,12 @@ public struct Request: Sendable {
     public var query: QueryItems
     /// The request header fields.
     public var headers: HTTPHeaders
-    /// The body, de-chunked.
+    /// The body, de-chunked; empty when it was streamed into ``form``.
     public var body: [UInt8]
+    /// The `multipart/form-data` body, parsed while it arrived, when the route has an
+    /// ``UploadPolicy``; nil otherwise. Its files are deleted when the handler returns,
+    /// except those it claims (``MultipartForm/claim(_:)``).
+    public var form: MultipartForm?
     /// The caller, from `SO_PEERCRED`.
     public var peer: PeerCredentials
     /// The socket the request came in on.
@@ -27,6 +31,7 @@ public struct Request: Sendable {
         query: QueryItems = QueryItems(),
         headers: HTTPHeaders = HTTPHeaders(),
         body: [UInt8] = [],
+        form: MultipartForm? = nil,
         peer: PeerCredentials,
         socket: SocketKind,
         pathParameters: [String: String] = [:]
@@ -36,6 +41,7 @@ public struct Request: Sendable {
         self.query = query
         self.headers = headers
         self.body = body
+        self.form = form
         self.peer = peer
         self.socket = socket
         self.pathParameters = pathParameters

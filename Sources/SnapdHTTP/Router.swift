@@ -10,35 +10,59 @@ public struct Route: Sendable {
     public var pattern: PathPattern
     /// Who may call it, on each socket.
     public var access: AccessPolicy
-    /// The largest body accepted, or nil for the server's default.
+    /// The largest body accepted into memory, or nil for the server's default.
     public var maximumBodySize: Int?
+    /// How `multipart/form-data` bodies are streamed to disk, or nil to read them into
+    /// memory like any other body.
+    public var uploads: UploadPolicy?
     /// The handler.
     public var handler: Handler
 
     /// Creates a route with an access policy per socket.
+    ///
+    /// - Parameters:
+    ///   - method: the method it answers.
+    ///   - pattern: the path pattern.
+    ///   - access: who may call it, on each socket.
+    ///   - maximumBodySize: the largest body read into memory, or nil for the server's default.
+    ///   - uploads: where and within which limits `multipart/form-data` bodies are streamed
+    ///     (see ``Request/form``), or nil to read them into memory.
+    ///   - handler: the handler.
     public init(
         _ method: HTTPMethod,
         _ pattern: PathPattern,
         access: AccessPolicy,
         maximumBodySize: Int? = nil,
+        uploads: UploadPolicy? = nil,
         handler: @escaping Handler
     ) {
         self.method = method
         self.pattern = pattern
         self.access = access
         self.maximumBodySize = maximumBodySize
+        self.uploads = uploads
         self.handler = handler
     }
 
     /// Creates a route whose access class applies on its own socket only.
+    ///
+    /// - Parameters: see ``init(_:_:access:maximumBodySize:uploads:handler:)-(_,_,AccessPolicy,_,_,_)``.
     public init(
         _ method: HTTPMethod,
         _ pattern: PathPattern,
         access: AccessClass,
         maximumBodySize: Int? = nil,
+        uploads: UploadPolicy? = nil,
         handler: @escaping Handler
     ) {
-        self.init(method, pattern, access: AccessPolicy(access), maximumBodySize: maximumBodySize, handler: handler)
+        self.init(
+            method,
+            pattern,
+            access: AccessPolicy(access),
+            maximumBodySize: maximumBodySize,
+            uploads: uploads,
+            handler: handler
+        )
     }
 }
 
