@@ -57,16 +57,17 @@ final class Daemon: Sendable {
 
     /// Returns when SIGTERM or SIGINT arrives.
     func waitForStopSignal() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = SignalWaiter(continuation)
-            for signalNumber in [SIGTERM, SIGINT] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler { once.fire() }
-                source.resume()
-                once.keep(source)
-            }
+        let waiter = SignalWaiter()
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { waiter.fire() }
+            source.resume()
+            sources.append(source)
         }
+        await waiter.wait()
+        withExtendedLifetime(sources) {}
     }
 
     /// Tells clients the daemon is going away, stops serving, lets the running tasks finish
@@ -117,28 +118,31 @@ struct ProcessEnvironment {
     }
 }
 
-/// Resumes a continuation once, however many signals arrive, and keeps the signal sources alive.
+/// Lets one task wait until a signal handler fires, however many times it fires.
 final class SignalWaiter: Sendable {
     private struct State {
         var continuation: CheckedContinuation<Void, Never>?
-        var sources: [any DispatchSourceSignal] = []
+        var fired = false
     }
 
-    private let state: Mutex<State>
+    private let state = Mutex(State())
 
-    init(_ continuation: CheckedContinuation<Void, Never>) {
-        state = Mutex(State(continuation: continuation))
-    }
-
-    func keep(_ source: any DispatchSourceSignal) {
-        state.withLock { $0.sources.append(source) }
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let fired = state.withLock { state in
+                if !state.fired { state.continuation = continuation }
+                return state.fired
+            }
+            if fired { continuation.resume() }
+        }
     }
 
     func fire() {
-        let taken = state.withLock { state -> CheckedContinuation<Void, Never>? in
+        let waiting = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.fired = true
             defer { state.continuation = nil }
             return state.continuation
         }
-        taken?.resume()
+        waiting?.resume()
     }
 }

@@ -1,5 +1,6 @@
 // The snap daemon: opens the state engine, resumes interrupted changes, and serves the
 // REST API on both sockets until SIGTERM or SIGINT.
+import Glibc
 import SnapLogging
 import SnapPaths
 
