@@ -213,6 +213,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(name: "SnapClientTests", dependencies: ["SnapClient", "SnapAPI"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "SnapdTests",
+            dependencies: ["SnapdAPI", "SnapManager", "StateEngine", "SQLite", "SnapPackage", "SnapPaths", "SnapLogging"],
+            swiftSettings: strictSwift
+        ),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"], swiftSettings: strictSwift),
     ]
 )

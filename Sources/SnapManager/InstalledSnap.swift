@@ -63,7 +63,11 @@ extension InstalledSnap {
                         name: name,
                         current: row.optionalString(1).flatMap(SnapRevision.init),
                         isActive: row.int64(2) != 0,
-                        flags: SnapFlags(devmode: row.int64(3) != 0, classic: row.int64(4) != 0, jailmode: row.int64(5) != 0),
+                        flags: SnapFlags(
+                            devmode: row.int64(3) != 0,
+                            classic: row.int64(4) != 0,
+                            jailmode: row.int64(5) != 0
+                        ),
                         revisions: []
                     )
                 )

@@ -107,7 +107,10 @@ extension SnapManager {
         let layout = self.layout(name)
         if let revision, snap.revisions.count > 1 {
             guard let entry = snap.revision(revision) else {
-                throw SnapManagerError(.revisionNotInstalled, "revision \(revision) of snap \"\(name)\" is not installed")
+                throw SnapManagerError(
+                    .revisionNotInstalled,
+                    "revision \(revision) of snap \"\(name)\" is not installed"
+                )
             }
             guard revision != snap.current else {
                 throw SnapManagerError(
@@ -138,9 +141,14 @@ extension SnapManager {
             plan.add("stop-snap-services", "Stop snap \"\(name)\" services", currentSetup)
             plan.add("unlink-current-snap", "Make current revision for snap \"\(name)\" unavailable", currentSetup)
         }
-        plan.add("remove-profiles", "Remove security profile for snap \"\(name)\" (\(currentEntry.revision))", currentSetup)
+        plan.add(
+            "remove-profiles",
+            "Remove security profile for snap \"\(name)\" (\(currentEntry.revision))",
+            currentSetup
+        )
         plan.add("clear-snap", "Remove data for snap \"\(name)\"", currentSetup, extra: ["all": true])
-        var removed = [Self.removedPath(layout.dataBase)]
+        var removed =
+            [Self.removedPath(layout.dataBase)]
             + disk.homes(under: paths.root).map { Self.removedPath(layout.userDataBase(home: $0)) }
         let ordered = snap.revisions.filter { $0.revision != currentEntry.revision } + [currentEntry]
         for entry in ordered {
@@ -197,7 +205,10 @@ extension SnapManager {
         let target: InstalledSnap.Revision
         if let revision {
             guard let entry = snap.revision(revision) else {
-                throw SnapManagerError(.revisionNotInstalled, "revision \(revision) of snap \"\(name)\" is not installed")
+                throw SnapManagerError(
+                    .revisionNotInstalled,
+                    "revision \(revision) of snap \"\(name)\" is not installed"
+                )
             }
             guard revision != current.revision else {
                 throw SnapManagerError(.badRequest, "already on requested revision")

@@ -33,7 +33,15 @@ public struct SnapsProjection: Projection {
             ON CONFLICT (name) DO UPDATE SET current = ?2, active = ?3, devmode = ?4, classic = ?5,
                 jailmode = ?6, updated_seq = ?7
             """
-        ).run(name, revision, active ? 1 : 0, flags.devmode ? 1 : 0, flags.classic ? 1 : 0, flags.jailmode ? 1 : 0, event.sequence)
+        ).run(
+            name,
+            revision,
+            active ? 1 : 0,
+            flags.devmode ? 1 : 0,
+            flags.classic ? 1 : 0,
+            flags.jailmode ? 1 : 0,
+            event.sequence
+        )
 
         guard let infoJSON = payload["info"] else { return }
         try insertRevision(name, revision, infoJSON, installDate: event.time, event: event, into: database)
@@ -50,7 +58,14 @@ public struct SnapsProjection: Projection {
             """
         ).run(name, flags.devmode ? 1 : 0, flags.classic ? 1 : 0, flags.jailmode ? 1 : 0, event.sequence)
         let installDate = payload["install-date"]?.stringValue ?? event.time
-        try insertRevision(name, revision, payload["info"] ?? .null, installDate: installDate, event: event, into: database)
+        try insertRevision(
+            name,
+            revision,
+            payload["info"] ?? .null,
+            installDate: installDate,
+            event: event,
+            into: database
+        )
     }
 
     private func insertRevision(
@@ -75,9 +90,21 @@ public struct SnapsProjection: Projection {
                 file = ?13, size = ?14
             """
         ).run(
-            name, revision, info.snapName, info.version, info.type, info.base, info.confinement, info.summary,
-            info.description, info.title, info.license, JSONValue.array(info.apps.map(\.json)).jsonText,
-            info.file, info.size, installDate
+            name,
+            revision,
+            info.snapName,
+            info.version,
+            info.type,
+            info.base,
+            info.confinement,
+            info.summary,
+            info.description,
+            info.title,
+            info.license,
+            JSONValue.array(info.apps.map(\.json)).jsonText,
+            info.file,
+            info.size,
+            installDate
         )
     }
 

@@ -45,7 +45,12 @@ enum APIErrors {
     }
 
     static func snapNotFound(_ name: String) -> HTTPError {
-        HTTPError(status: 404, message: "snap \"\(name)\" is not installed", kind: "snap-not-found", value: .string(name))
+        HTTPError(
+            status: 404,
+            message: "snap \"\(name)\" is not installed",
+            kind: "snap-not-found",
+            value: .string(name)
+        )
     }
 
     static func snapNotInstalled(_ name: String) -> HTTPError {

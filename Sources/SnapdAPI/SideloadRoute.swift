@@ -65,21 +65,11 @@ struct SideloadRoute {
             let installed = try await services.read { try InstalledSnap.load(name, from: $0) }
             let change = try services.snaps.installChange(request, installed: installed)
             let id = try await services.engine.addChange(change)
-            removeWhenDone(path, change: id)
+            services.removeUpload(path, whenDone: id)
             return .async(change: String(id))
         } catch {
             unlink(path)
             throw error
-        }
-    }
-
-    /// Deletes the upload once its change is finished, whatever the outcome (the change's
-    /// last task deletes it too when everything succeeds).
-    private func removeWhenDone(_ path: String, change id: Int64) {
-        let engine = services.engine
-        Task.detached {
-            await engine.waitForChange(id)
-            unlink(path)
         }
     }
 

@@ -29,7 +29,9 @@ struct SystemRoutes {
             "series": "16",
             "version": .string(services.version),
             "build-id": "swift",
-            "os-release": ["id": .string(release["ID"] ?? "linux"), "version-id": .string(release["VERSION_ID"] ?? "")],
+            "os-release": [
+                "id": .string(release["ID"] ?? "linux"), "version-id": .string(release["VERSION_ID"] ?? ""),
+            ],
             "on-classic": true,
             "managed": false,
             "kernel-version": .string(system.release),
@@ -38,7 +40,9 @@ struct SystemRoutes {
                 "snap-bin-dir": .string(services.paths.snapBinDirectory),
             ],
             "refresh": ["timer": "00:00~24:00/4"],
-            "architecture": .string(system.machine == "x86_64" ? "amd64" : system.machine == "aarch64" ? "arm64" : system.machine),
+            "architecture": .string(
+                system.machine == "x86_64" ? "amd64" : system.machine == "aarch64" ? "arm64" : system.machine
+            ),
             "system-mode": "run",
             "confinement": "partial",
             "sandbox-features": ["confinement-options": ["classic", "devmode"]],
@@ -50,7 +54,9 @@ struct SystemRoutes {
         let servicesOnly = request.query["select"] == "service"
         let wanted = request.query.list(for: "names")
         let snapNames = wanted.map { String($0.split(separator: ".", maxSplits: 1)[0]) }
-        let snaps = try await services.read { try InstalledSnap.all(from: $0, names: snapNames.isEmpty ? nil : snapNames) }
+        let snaps = try await services.read {
+            try InstalledSnap.all(from: $0, names: snapNames.isEmpty ? nil : snapNames)
+        }
         if let missing = snapNames.first(where: { name in !snaps.contains { $0.name == name } }) {
             throw APIErrors.snapNotFound(missing)
         }
@@ -59,7 +65,8 @@ struct SystemRoutes {
         for snap in snaps {
             guard let entry = snap.currentRevision else { continue }
             for app in entry.info.apps where !servicesOnly || !app.daemon.isEmpty {
-                let selected = wanted.isEmpty || wanted.contains(snap.name) || wanted.contains("\(snap.name).\(app.name)")
+                let selected =
+                    wanted.isEmpty || wanted.contains(snap.name) || wanted.contains("\(snap.name).\(app.name)")
                 if selected { result.append(SnapJSON.app(snap.name, app, active: snap.isActive)) }
             }
         }
@@ -72,7 +79,12 @@ struct SystemRoutes {
     /// `GET /v2/find`: this daemon has no store, so every lookup finds nothing.
     private func find(_ request: Request) throws -> Response {
         if let name = request.query["name"] {
-            throw HTTPError(status: 404, message: "snap \"\(name)\" not found", kind: "snap-not-found", value: .string(name))
+            throw HTTPError(
+                status: 404,
+                message: "snap \"\(name)\" not found",
+                kind: "snap-not-found",
+                value: .string(name)
+            )
         }
         return .sync(JSONValue.array([]), sources: ["store"])
     }
@@ -119,7 +131,9 @@ struct SystemRoutes {
             let text = String(cString: line).trimmingSuffix("\n")
             guard let equals = text.firstIndex(of: "=") else { continue }
             var value = String(text[text.index(after: equals)...])
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
+            }
             values[String(text[..<equals])] = value
         }
         free(line)

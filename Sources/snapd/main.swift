@@ -1,13 +1,30 @@
 // The snap daemon: opens the state engine, resumes interrupted changes, and serves the
 // REST API on both sockets until SIGTERM or SIGINT.
+//
+// Environment: SNAPPY_GLOBAL_ROOT (the root of every path), SNAPD_DEBUG=1 (debug logs),
+// SNAPD_SNAP_PROGRAM (what /snap/bin wrappers point at, /usr/bin/snap by default),
+// SNAPD_FORCE_FUSE=1 (mount with squashfuse only), SNAPD_INJECT_FAULTS=KIND,... (task
+// kinds that fail, for fault-injection runs).
 import Glibc
 import SnapLogging
+import SnapManager
 import SnapPaths
+import SnapdAPI
 
-let logger = Logger(label: "snapd", level: Daemon.logLevel())
+/// The value of an environment variable.
+func environment(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}
+
+let logger = Logger(label: "snapd", level: environment("SNAPD_DEBUG") == "1" ? .debug : .info)
+let options = SnapManager.Options(
+    snapProgram: environment("SNAPD_SNAP_PROGRAM") ?? "/usr/bin/snap",
+    forceFuse: environment("SNAPD_FORCE_FUSE") == "1",
+    faults: FaultPlan(parsing: environment("SNAPD_INJECT_FAULTS") ?? "")
+)
 do {
-    let daemon = try Daemon(paths: SnapPaths.fromEnvironment(), logger: logger)
-    try daemon.start()
+    let daemon = try SnapDaemon(paths: SnapPaths.fromEnvironment(), options: options, logger: logger)
+    try await daemon.start()
     await daemon.waitForStopSignal()
     await daemon.stop()
 } catch {

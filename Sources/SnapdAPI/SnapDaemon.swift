@@ -4,36 +4,32 @@ import SnapAPI
 import SnapLogging
 import SnapManager
 import SnapPaths
-import SnapdAPI
 import SnapdHTTP
 import StateEngine
 import Synchronization
 
 /// The running daemon: its engine, managers and HTTP server, and how it starts and stops.
-final class Daemon: Sendable {
+///
+/// The `snapd` program runs one until SIGTERM; tests run one in their own process.
+public final class SnapDaemon: Sendable {
     /// The version `snap version` shows.
-    static let version = "0.1.0"
+    public static let version = "0.1.0"
 
-    let paths: SnapPaths
+    public let paths: SnapPaths
+    public let engine: Engine
+    public let snaps: SnapManager
     let logger: Logger
-    let engine: Engine
-    let snaps: SnapManager
     let server: HTTPServer
+    let services: SnapdServices
 
     /// Opens the state database and prepares the managers and the routes. Nothing runs yet.
-    init(paths: SnapPaths, logger: Logger) throws {
+    ///
+    /// - Throws: ``StateEngineError`` naming the database file when it cannot be used, or
+    ///   an error naming a directory that cannot be created.
+    public init(paths: SnapPaths, options: SnapManager.Options, logger: Logger) throws {
         self.paths = paths
         self.logger = logger
-        let environment = ProcessEnvironment()
-        snaps = SnapManager(
-            paths: paths,
-            options: SnapManager.Options(
-                snapProgram: environment["SNAPD_SNAP_PROGRAM"] ?? "/usr/bin/snap",
-                forceFuse: environment["SNAPD_FORCE_FUSE"] == "1",
-                faults: FaultPlan(parsing: environment["SNAPD_INJECT_FAULTS"] ?? "")
-            ),
-            logger: logger
-        )
+        snaps = SnapManager(paths: paths, options: options, logger: logger)
         try Self.makeDirectories(paths)
         engine = try Engine(
             path: paths.stateDatabase,
@@ -42,21 +38,29 @@ final class Daemon: Sendable {
             logger: logger
         )
         snaps.attach(to: engine)
-        let services = SnapdServices(engine: engine, snaps: snaps, paths: paths, logger: logger, version: Self.version)
+        services = SnapdServices(
+            engine: engine,
+            snaps: snaps,
+            paths: paths,
+            logger: logger,
+            version: Self.version
+        )
         server = HTTPServer(router: Router(SnapdRoutes.all(services)), logger: logger)
     }
 
-    /// Resumes interrupted changes and starts serving both sockets.
-    func start() throws {
+    /// Resumes interrupted changes, drops uploads no change needs, and starts serving both
+    /// sockets.
+    public func start() async throws {
         unlink(paths.maintenanceFile)
         engine.start()
+        await services.sweepUploads()
         try server.listen(onSocketAt: paths.snapdSocket, kind: .main)
         try server.listen(onSocketAt: paths.snapSocket, kind: .snap)
         logger.notice("started", metadata: ["version": Self.version, "root": paths.root.isEmpty ? "/" : paths.root])
     }
 
     /// Returns when SIGTERM or SIGINT arrives.
-    func waitForStopSignal() async {
+    public func waitForStopSignal() async {
         let waiter = SignalWaiter()
         var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {
@@ -72,7 +76,7 @@ final class Daemon: Sendable {
 
     /// Tells clients the daemon is going away, stops serving, lets the running tasks finish
     /// their step, and makes the log durable. Changes in progress resume at the next start.
-    func stop() async {
+    public func stop() async {
         logger.notice("stopping")
         let notice: JSONValue = ["kind": .string(ErrorKind.daemonRestart), "message": "daemon is restarting"]
         if let file = fopen(paths.maintenanceFile, "w") {
@@ -87,7 +91,7 @@ final class Daemon: Sendable {
     private static func makeDirectories(_ paths: SnapPaths) throws {
         for directory in [
             paths.snapdStateDirectory, paths.snapBlobDirectory, paths.snapMountDirectory, paths.snapBinDirectory,
-            paths.snapDataDirectory, paths.under("/run"), paths.runDirectory,
+            paths.snapDataDirectory, paths.under("/run"), paths.runDirectory, paths.snapBlobDirectory + "/.upload",
         ] {
             var prefix = ""
             for component in directory.split(separator: "/") {
@@ -99,23 +103,12 @@ final class Daemon: Sendable {
         }
     }
 
-    /// The log level from `SNAPD_DEBUG=1`, else notices and above.
-    static func logLevel() -> Logger.Level {
-        ProcessEnvironment()["SNAPD_DEBUG"] == "1" ? .debug : .info
-    }
 }
 
 /// A start-up failure with its reason.
 struct DaemonError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Reads environment variables.
-struct ProcessEnvironment {
-    subscript(name: String) -> String? {
-        getenv(name).map { String(cString: $0) }
-    }
 }
 
 /// Lets one task wait until a signal handler fires, however many times it fires.
