@@ -95,7 +95,9 @@ let package = Package(
         /// remove, enable, disable and revert snaps.
         .target(
             name: "SnapManager",
-            dependencies: ["StateEngine", "SQLite", "SnapPackage", "SnapSystem", "SnapPaths", "SnapAPI", "SnapLogging"],
+            dependencies: [
+                "StateEngine", "SQLite", "SnapPackage", "SnapSystem", "SnapPaths", "SnapAPI", "SnapLogging",
+            ],
             exclude: ["README.md"],
             swiftSettings: strictSwift
         ),
@@ -215,7 +217,9 @@ let package = Package(
         .testTarget(name: "SnapClientTests", dependencies: ["SnapClient", "SnapAPI"], swiftSettings: strictSwift),
         .testTarget(
             name: "SnapdTests",
-            dependencies: ["SnapdAPI", "SnapManager", "StateEngine", "SQLite", "SnapPackage", "SnapPaths", "SnapLogging"],
+            dependencies: [
+                "SnapdAPI", "SnapManager", "StateEngine", "SQLite", "SnapPackage", "SnapPaths", "SnapLogging",
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"], swiftSettings: strictSwift),
