@@ -214,5 +214,6 @@ let package = Package(
         ),
         .testTarget(name: "SnapClientTests", dependencies: ["SnapClient", "SnapAPI"], swiftSettings: strictSwift),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"], swiftSettings: strictSwift),
+        .testTarget(name: "SnapSystemTests", dependencies: ["SnapSystem"], swiftSettings: strictSwift),
     ]
 )

@@ -38,8 +38,10 @@ extension SnapMounter {
             let code = errno
             device.detach()
             var error = failure(code, "mount", devicePath, target)
-            if code == EINVAL {
-                error.detail = "the image is not a valid SquashFS filesystem"
+            // The squashfs driver rejects a bad superblock with EINVAL; an image shorter than
+            // the superblock it claims, or than one sector, fails to read with EIO.
+            if code == EINVAL || code == EIO {
+                error.detail = "not a valid SquashFS image, or a truncated one"
             }
             throw error
         }

@@ -51,6 +51,7 @@ public struct SnapMounter: Sendable {
     ///   `.mountPointInUse` when another filesystem is mounted there, the mount(2) or
     ///   squashfuse failure for an image that is not valid SquashFS. Nothing stays mounted
     ///   and no loop device stays bound after a failure.
+    @discardableResult
     public func mount(image: String, at mountPoint: String) throws(SystemError) -> ImageMount {
         do throws(SystemError) {
             let imagePath = try canonicalPath(image)
