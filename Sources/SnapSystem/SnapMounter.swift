@@ -23,6 +23,9 @@ public struct SnapMounter: Sendable {
     public var squashfuseProgram: String
     /// The program that unmounts a FUSE mount for a caller without `CAP_SYS_ADMIN`.
     public var fusermountProgram: String
+    /// The loop control device. Tests point it at a missing path to see the kernel refuse a
+    /// loop mount the way it does in a container without loop devices.
+    package var loopControlPath = "/dev/loop-control"
 
     /// Creates a mounter.
     /// - Parameters:

@@ -63,3 +63,25 @@ struct MountTableTests {
         #expect(SystemError.name(of: 99_999) == "errno 99999")
     }
 }
+
+@Suite("Deciding when a kernel mount is unavailable")
+struct KernelMountAvailabilityTests {
+    @Test(
+        "host refusals fall back to squashfuse; a bad image does not",
+        arguments: [
+            ("open", ENOENT, true),
+            ("open", EACCES, true),
+            ("ioctl LOOP_CTL_GET_FREE", EPERM, true),
+            ("ioctl LOOP_CONFIGURE", ENOTTY, true),
+            ("mount", EPERM, true),
+            ("mount", ENODEV, true),
+            ("mount", EINVAL, false),
+            ("mount", EIO, false),
+            ("ioctl LOOP_CONFIGURE", EBUSY, false),
+        ]
+    )
+    func classification(call: String, code: Int32, unavailable: Bool) {
+        let error = SystemError(.systemCall(errno: code), call: call, paths: ["/x"])
+        #expect(SnapMounter.meansKernelMountUnavailable(error) == unavailable)
+    }
+}

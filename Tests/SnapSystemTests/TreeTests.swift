@@ -166,4 +166,28 @@ struct TreeTests {
             #expect(try FileManager.default.contentsOfDirectory(atPath: target).isEmpty)
         }
     }
+
+    @Test("names that are not valid UTF-8 are copied and removed byte for byte")
+    func nonUTF8Names() throws {
+        try withScratch { scratch in
+            let source = try scratch.directory("data/41")
+            // "café" in Latin-1: a directory whose name is the byte 0xE9 after "caf", holding a file.
+            func rawPath(_ directory: String, _ suffix: String = "") -> [CChar] {
+                (Array(directory.utf8) + Array("/caf".utf8) + [0xE9] + Array(suffix.utf8) + [0]).map {
+                    CChar(bitPattern: $0)
+                }
+            }
+            try #require(mkdir(rawPath(source), 0o755) == 0)
+            let descriptor = open(rawPath(source, "/inner"), O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            try #require(descriptor >= 0)
+            close(descriptor)
+
+            try files.copyTree(at: source, to: scratch("data/42"))
+            #expect(access(rawPath(scratch("data/42"), "/inner"), F_OK) == 0)
+            try files.removeTree(at: scratch("data/42"))
+            #expect(access(scratch("data/42"), F_OK) != 0)
+            try files.removeTree(at: source)
+            #expect(access(source, F_OK) != 0)
+        }
+    }
 }
