@@ -12,7 +12,8 @@ extension FileSystem {
     /// cannot lead it out of the tree. Data is copied as ``copyFile(at:to:)`` does; each
     /// directory's owner, mode and times are set after its content. At the end the
     /// destination filesystem is committed to disk (syncfs(2)) and the destination's parent
-    /// directory fsync'ed.
+    /// directory fsync'ed. Names are handled as bytes, so names that are not UTF-8 are copied
+    /// unchanged. A filesystem mounted inside the source is copied like any directory.
     ///
     /// - Parameters:
     ///   - source: The directory to copy; it must not be a symbolic link.

@@ -140,7 +140,7 @@ public struct SnapMounter: Sendable {
         let target: String
         do throws(SystemError) {
             target = try canonicalPath(mountPoint)
-        } catch  where error.errno == ENOENT {
+        } catch let error where error.errno == ENOENT {
             return nil
         }
         return try MountTable.current().entry(at: target)
