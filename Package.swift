@@ -223,5 +223,6 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"], swiftSettings: strictSwift),
+        .testTarget(name: "SnapSystemTests", dependencies: ["SnapSystem"], swiftSettings: strictSwift),
     ]
 )

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/loop.h>
 #include <string.h>
+#include <spawn.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -77,6 +78,10 @@ unsigned int csnap_major(dev_t device) {
 
 unsigned int csnap_minor(dev_t device) {
     return minor(device);
+}
+
+int csnap_spawn_actions_add_close_from(void *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np((posix_spawn_file_actions_t *)actions, lowest);
 }
 
 const char *csnap_errno_name(int error_number) {

@@ -31,6 +31,24 @@ struct FileDescriptor: ~Copyable {
         rawValue = try syscall("open", displayPath ?? path) { openat(directory, path, flags | O_CLOEXEC, mode) }
     }
 
+    /// Opens an entry of the directory open at `directory` (openat(2), with `O_CLOEXEC`).
+    /// - Parameters:
+    ///   - name: The entry's name.
+    ///   - flags: The open flags.
+    ///   - mode: The mode of a file `O_CREAT` creates.
+    ///   - directory: The directory's descriptor.
+    ///   - displayPath: The entry's full path, for errors.
+    /// - Throws: ``SystemError`` naming `open` and the path.
+    init(
+        opening name: EntryName,
+        flags: Int32,
+        mode: mode_t = 0,
+        relativeTo directory: Int32,
+        displayPath: String
+    ) throws(SystemError) {
+        rawValue = try syscall("open", displayPath) { openat(directory, name.cString, flags | O_CLOEXEC, mode) }
+    }
+
     deinit {
         close(rawValue)
     }

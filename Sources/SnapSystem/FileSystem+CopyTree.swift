@@ -12,7 +12,8 @@ extension FileSystem {
     /// cannot lead it out of the tree. Data is copied as ``copyFile(at:to:)`` does; each
     /// directory's owner, mode and times are set after its content. At the end the
     /// destination filesystem is committed to disk (syncfs(2)) and the destination's parent
-    /// directory fsync'ed.
+    /// directory fsync'ed. Names are handled as bytes, so names that are not UTF-8 are copied
+    /// unchanged. A filesystem mounted inside the source is copied like any directory.
     ///
     /// - Parameters:
     ///   - source: The directory to copy; it must not be a symbolic link.
@@ -33,8 +34,8 @@ extension FileSystem {
                 destinationRoot: destination,
                 rootDescriptor: destinationRoot.rawValue
             )
-            try walk.copyContents(of: sourceRoot.rawValue, into: destinationRoot.rawValue, relativePath: "")
-            try walk.applyMetadata(info, to: destinationRoot.rawValue, relativePath: "")
+            try walk.copyContents(of: sourceRoot.rawValue, into: destinationRoot.rawValue, relativePath: RelativePath())
+            try walk.applyMetadata(info, to: destinationRoot.rawValue, relativePath: RelativePath())
 
             try syscall("syncfs", destination) { csnap_syncfs(destinationRoot.rawValue) }
             let parentPath = splitPath(destination).directory
@@ -58,15 +59,17 @@ private struct TreeCopy {
     /// The destination root's descriptor, for linkat(2) to earlier copies.
     let rootDescriptor: Int32
     /// Where in the destination (relative to its root) each multiply-linked file was copied.
-    var copiedLinks: [FileIdentity: String] = [:]
+    var copiedLinks: [FileIdentity: RelativePath] = [:]
 
     /// Copies every entry of the directory open at `source` into the one open at
     /// `destination`; `relativePath` is their path below the roots ("" for the roots).
-    mutating func copyContents(of source: Int32, into destination: Int32, relativePath: String) throws(SystemError) {
+    mutating func copyContents(of source: Int32, into destination: Int32, relativePath: RelativePath)
+        throws(SystemError)
+    {
         for name in try DirectoryEntries.names(in: source, path: sourcePath(relativePath)) {
-            let entryPath = relativePath.isEmpty ? name : relativePath + "/" + name
+            let entryPath = relativePath.appending(name)
             var info = stat()
-            try syscall("lstat", sourcePath(entryPath)) { fstatat(source, name, &info, AT_SYMLINK_NOFOLLOW) }
+            try syscall("lstat", sourcePath(entryPath)) { fstatat(source, name.cString, &info, AT_SYMLINK_NOFOLLOW) }
 
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
@@ -82,11 +85,11 @@ private struct TreeCopy {
     }
 
     private mutating func copyDirectory(
-        _ name: String,
+        _ name: EntryName,
         _ info: stat,
         from source: Int32,
         to destination: Int32,
-        relativePath: String
+        relativePath: RelativePath
     ) throws(SystemError) {
         let flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW
         let input = try FileDescriptor(
@@ -95,7 +98,7 @@ private struct TreeCopy {
             relativeTo: source,
             displayPath: sourcePath(relativePath)
         )
-        try syscall("mkdir", destinationPath(relativePath)) { mkdirat(destination, name, 0o700) }
+        try syscall("mkdir", destinationPath(relativePath)) { mkdirat(destination, name.cString, 0o700) }
         let output = try FileDescriptor(
             opening: name,
             flags: flags,
@@ -107,17 +110,17 @@ private struct TreeCopy {
     }
 
     private mutating func copyRegularFile(
-        _ name: String,
+        _ name: EntryName,
         _ info: stat,
         from source: Int32,
         to destination: Int32,
-        relativePath: String
+        relativePath: RelativePath
     ) throws(SystemError) {
         // A second link to a file already copied becomes a second link to the copy.
         let identity = FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
         if info.st_nlink > 1, let first = copiedLinks[identity] {
             try syscall("link", destinationPath(first), destinationPath(relativePath)) {
-                linkat(rootDescriptor, first, destination, name, 0)
+                linkat(rootDescriptor, first.cString, destination, name.cString, 0)
             }
             return
         }
@@ -142,29 +145,30 @@ private struct TreeCopy {
     }
 
     private func copySymlink(
-        _ name: String,
+        _ name: EntryName,
         _ info: stat,
         from source: Int32,
         to destination: Int32,
-        relativePath: String
+        relativePath: RelativePath
     ) throws(SystemError) {
         let target = try readLink(name, in: source, relativePath: relativePath, size: Int(info.st_size))
-        try syscall("symlink", destinationPath(relativePath)) { symlinkat(target, destination, name) }
+        try syscall("symlink", destinationPath(relativePath)) { symlinkat(target, destination, name.cString) }
         try applyMetadata(info, at: name, in: destination, relativePath: relativePath)
     }
 
     /// Copies a FIFO, socket or device node by creating the same kind of node (mknod(2)).
-    private func copyNode(_ name: String, _ info: stat, to destination: Int32, relativePath: String) throws(SystemError)
+    private func copyNode(_ name: EntryName, _ info: stat, to destination: Int32, relativePath: RelativePath)
+        throws(SystemError)
     {
         try syscall("mknod", destinationPath(relativePath)) {
-            mknodat(destination, name, info.st_mode & S_IFMT | 0o600, info.st_rdev)
+            mknodat(destination, name.cString, info.st_mode & S_IFMT | 0o600, info.st_rdev)
         }
         try applyMetadata(info, at: name, in: destination, relativePath: relativePath)
     }
 
     /// Gives an open copy the source's owner, group, mode and times. Ownership comes first
     /// because chown(2) clears the set-user-ID and set-group-ID bits.
-    func applyMetadata(_ info: stat, to descriptor: Int32, relativePath: String) throws(SystemError) {
+    func applyMetadata(_ info: stat, to descriptor: Int32, relativePath: RelativePath) throws(SystemError) {
         let path = destinationPath(relativePath)
         try syscall("fchown", path) { fchown(descriptor, info.st_uid, info.st_gid) }
         try syscall("fchmod", path) { fchmod(descriptor, info.st_mode & 0o7777) }
@@ -174,37 +178,43 @@ private struct TreeCopy {
 
     /// Gives a copied link or node the source's owner, group, mode (nodes only; a link has
     /// none) and times, without following a link.
-    private func applyMetadata(_ info: stat, at name: String, in directory: Int32, relativePath: String)
+    private func applyMetadata(_ info: stat, at name: EntryName, in directory: Int32, relativePath: RelativePath)
         throws(SystemError)
     {
         let path = destinationPath(relativePath)
-        try syscall("lchown", path) { fchownat(directory, name, info.st_uid, info.st_gid, AT_SYMLINK_NOFOLLOW) }
+        try syscall("lchown", path) { fchownat(directory, name.cString, info.st_uid, info.st_gid, AT_SYMLINK_NOFOLLOW) }
         if info.st_mode & S_IFMT != S_IFLNK {
-            try syscall("chmod", path) { fchmodat(directory, name, info.st_mode & 0o7777, 0) }
+            try syscall("chmod", path) { fchmodat(directory, name.cString, info.st_mode & 0o7777, 0) }
         }
         let times = [info.st_atim, info.st_mtim]
-        try syscall("utimensat", path) { utimensat(directory, name, times, AT_SYMLINK_NOFOLLOW) }
+        try syscall("utimensat", path) { utimensat(directory, name.cString, times, AT_SYMLINK_NOFOLLOW) }
     }
 
-    private func readLink(_ name: String, in directory: Int32, relativePath: String, size: Int) throws(SystemError)
-        -> String
-    {
+    /// The target of the link `name`, as bytes with a terminating NUL.
+    private func readLink(
+        _ name: EntryName,
+        in directory: Int32,
+        relativePath: RelativePath,
+        size: Int
+    ) throws(SystemError) -> [CChar] {
         let capacity = max(size, 255) + 1
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
-        let count = try syscall("readlink", sourcePath(relativePath)) { readlinkat(directory, name, buffer, capacity) }
+        let count = try syscall("readlink", sourcePath(relativePath)) {
+            readlinkat(directory, name.cString, buffer, capacity)
+        }
         // A link that grew between lstat and readlink is read again at its new size.
         guard count < capacity else {
             return try readLink(name, in: directory, relativePath: relativePath, size: capacity * 2)
         }
-        return String(decoding: UnsafeRawBufferPointer(start: buffer, count: count), as: UTF8.self)
+        return Array(UnsafeBufferPointer(start: buffer, count: count)) + [0]
     }
 
-    private func sourcePath(_ relativePath: String) -> String {
-        relativePath.isEmpty ? sourceRoot : joinPath(sourceRoot, relativePath)
+    private func sourcePath(_ relativePath: RelativePath) -> String {
+        relativePath.isEmpty ? sourceRoot : joinPath(sourceRoot, relativePath.text)
     }
 
-    private func destinationPath(_ relativePath: String) -> String {
-        relativePath.isEmpty ? destinationRoot : joinPath(destinationRoot, relativePath)
+    private func destinationPath(_ relativePath: RelativePath) -> String {
+        relativePath.isEmpty ? destinationRoot : joinPath(destinationRoot, relativePath.text)
     }
 }

@@ -58,11 +58,11 @@ extension FileSystem {
 
     private func removeContents(of directory: Int32, path: String, mount: MountIdentity) throws(SystemError) {
         for name in try DirectoryEntries.names(in: directory, path: path) {
-            let entryPath = joinPath(path, name)
+            let entryPath = joinPath(path, name.text)
             var info = stat()
-            try syscall("lstat", entryPath) { fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) }
+            try syscall("lstat", entryPath) { fstatat(directory, name.cString, &info, AT_SYMLINK_NOFOLLOW) }
             guard info.st_mode & S_IFMT == S_IFDIR else {
-                try syscall("unlink", entryPath) { unlinkat(directory, name, 0) }
+                try syscall("unlink", entryPath) { unlinkat(directory, name.cString, 0) }
                 continue
             }
 
@@ -77,7 +77,7 @@ extension FileSystem {
                 throw SystemError(.mountPointInTree, call: "statx", paths: [entryPath])
             }
             try removeContents(of: child.rawValue, path: entryPath, mount: mount)
-            try syscall("rmdir", entryPath) { unlinkat(directory, name, AT_REMOVEDIR) }
+            try syscall("rmdir", entryPath) { unlinkat(directory, name.cString, AT_REMOVEDIR) }
         }
     }
 }

@@ -4,7 +4,7 @@ import Glibc
 /// Runs a helper program (squashfuse, fusermount3) found in `PATH` and collects its output.
 ///
 /// Uses posix_spawnp(3) with file actions, so no Swift code runs in the child: stdin from
-/// /dev/null, stdout and stderr into one close-on-exec pipe. A program that puts itself in
+/// /dev/null, stdout and stderr into one close-on-exec pipe, every other descriptor closed. A program that puts itself in
 /// the background (squashfuse does, once the mount is ready) is waited for only until its
 /// first process exits and the background one has let go of the pipe.
 struct HelperProcess {
@@ -47,6 +47,10 @@ struct HelperProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         posix_spawn_file_actions_adddup2(&actions, output, 2)
+        // squashfuse stays in the background for the life of the mount: it must not keep
+        // the daemon's sockets or files open.
+        let closing = csnap_spawn_actions_add_close_from(&actions, 3)
+        guard closing == 0 else { throw failure(closing, "posix_spawn_file_actions_addclosefrom_np", program) }
 
         let argv = ([program] + arguments).map { strdup($0) }
         defer { argv.forEach { free($0) } }

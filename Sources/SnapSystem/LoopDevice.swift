@@ -28,13 +28,14 @@ struct LoopDevice: ~Copyable {
     /// - Parameters:
     ///   - image: A read-only descriptor of the image.
     ///   - imagePath: The image's path, recorded as the device's file name.
+    ///   - controlPath: The loop control device, normally /dev/loop-control.
     /// - Returns: The bound device, still open.
     /// - Throws: ``SystemError`` naming the call that failed.
-    static func attach(image: Int32, imagePath: String) throws(SystemError) -> LoopDevice {
-        let control = try FileDescriptor(opening: "/dev/loop-control", flags: O_RDWR)
+    static func attach(image: Int32, imagePath: String, controlPath: String) throws(SystemError) -> LoopDevice {
+        let control = try FileDescriptor(opening: controlPath, flags: O_RDWR)
         for _ in 0..<attempts {
             let number = Int(
-                try syscall("ioctl LOOP_CTL_GET_FREE", "/dev/loop-control") { csnap_loop_get_free(control.rawValue) }
+                try syscall("ioctl LOOP_CTL_GET_FREE", controlPath) { csnap_loop_get_free(control.rawValue) }
             )
             let device = try openCreatingNode(number)
             if csnap_loop_configure_read_only(device.rawValue, image, imagePath) == 0 {
@@ -45,7 +46,7 @@ struct LoopDevice: ~Copyable {
                 throw failure(code, "ioctl LOOP_CONFIGURE", path(of: number), imagePath)
             }
         }
-        throw failure(EBUSY, "ioctl LOOP_CONFIGURE", "/dev/loop-control", imagePath)
+        throw failure(EBUSY, "ioctl LOOP_CONFIGURE", controlPath, imagePath)
     }
 
     /// The file a loop device is bound to, from /sys/block/loopN/loop/backing_file, or nil

@@ -13,12 +13,12 @@ extension SnapMounter {
         case .automatic:
             do throws(SystemError) {
                 return try mountWithLoopDevice(image, descriptor: descriptor, at: target)
-            } catch  where Self.meansKernelMountUnavailable(error) {
+            } catch let kernelError where Self.meansKernelMountUnavailable(kernelError) {
                 do throws(SystemError) {
                     return try mountWithSquashfuse(image, at: target)
                 } catch {
                     var combined = error
-                    combined.detail = [error.detail, "kernel loop mount unavailable: \(error)"]
+                    combined.detail = [error.detail, "kernel loop mount unavailable: \(kernelError)"]
                         .compactMap { $0 }.joined(separator: "; ")
                     throw combined
                 }
@@ -31,15 +31,17 @@ extension SnapMounter {
     private func mountWithLoopDevice(_ image: String, descriptor: Int32, at target: String) throws(SystemError)
         -> ImageMount
     {
-        let device = try LoopDevice.attach(image: descriptor, imagePath: image)
+        let device = try LoopDevice.attach(image: descriptor, imagePath: image, controlPath: loopControlPath)
         let devicePath = device.path
         let flags = UInt(MS_RDONLY) | UInt(MS_NODEV)
         if Glibc.mount(devicePath, target, "squashfs", flags, nil) != 0 {
             let code = errno
             device.detach()
             var error = failure(code, "mount", devicePath, target)
-            if code == EINVAL {
-                error.detail = "the image is not a valid SquashFS filesystem"
+            // The squashfs driver rejects a bad superblock with EINVAL; an image shorter than
+            // the superblock it claims, or than one sector, fails to read with EIO.
+            if code == EINVAL || code == EIO {
+                error.detail = "not a valid SquashFS image, or a truncated one"
             }
             throw error
         }
@@ -88,7 +90,7 @@ extension SnapMounter {
     /// than because of the image: no loop control device or no access to it (containers),
     /// no permission to mount, no squashfs driver (`ENODEV` from mount(2)), or a kernel older
     /// than LOOP_CONFIGURE (`EINVAL` or `ENOTTY` from that ioctl).
-    static func meansKernelMountUnavailable(_ error: SystemError) -> Bool {
+    package static func meansKernelMountUnavailable(_ error: SystemError) -> Bool {
         guard let code = error.errno else { return false }
         switch error.call {
         case "mount":

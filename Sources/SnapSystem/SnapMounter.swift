@@ -23,6 +23,9 @@ public struct SnapMounter: Sendable {
     public var squashfuseProgram: String
     /// The program that unmounts a FUSE mount for a caller without `CAP_SYS_ADMIN`.
     public var fusermountProgram: String
+    /// The loop control device. Tests point it at a missing path to see the kernel refuse a
+    /// loop mount the way it does in a container without loop devices.
+    package var loopControlPath = "/dev/loop-control"
 
     /// Creates a mounter.
     /// - Parameters:
@@ -51,6 +54,7 @@ public struct SnapMounter: Sendable {
     ///   `.mountPointInUse` when another filesystem is mounted there, the mount(2) or
     ///   squashfuse failure for an image that is not valid SquashFS. Nothing stays mounted
     ///   and no loop device stays bound after a failure.
+    @discardableResult
     public func mount(image: String, at mountPoint: String) throws(SystemError) -> ImageMount {
         do throws(SystemError) {
             let imagePath = try canonicalPath(image)
@@ -136,7 +140,7 @@ public struct SnapMounter: Sendable {
         let target: String
         do throws(SystemError) {
             target = try canonicalPath(mountPoint)
-        } catch  where error.errno == ENOENT {
+        } catch let error where error.errno == ENOENT {
             return nil
         }
         return try MountTable.current().entry(at: target)

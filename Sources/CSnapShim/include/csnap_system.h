@@ -50,6 +50,11 @@ unsigned int csnap_major(dev_t device);
 /// The minor part of a device number (minor(3)).
 unsigned int csnap_minor(dev_t device);
 
+/// Adds to spawn file actions the closing of every descriptor from `lowest` up
+/// (posix_spawn_file_actions_addclosefrom_np, glibc 2.34), so a helper that stays in the
+/// background inherits nothing but its standard streams. Returns 0, or an errno value.
+int csnap_spawn_actions_add_close_from(void *actions, int lowest);
+
 /// The symbolic name of an errno value, such as "ENOSPC" (strerrorname_np(3), glibc 2.32).
 /// Returns NULL for a value glibc does not know.
 const char *csnap_errno_name(int error_number);
