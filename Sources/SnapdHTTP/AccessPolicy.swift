@@ -54,6 +54,7 @@ extension AccessPolicy {
     ///   - socket: the socket the request came in on.
     ///   - peer: the caller, or nil when the kernel could not tell (always refused).
     ///   - hasAuthorization: whether the request carries an `Authorization` header.
+    /// - Returns: true when the request will be refused with 401 or 403 whatever it sends.
     func refusesBeforeBody(socket: SocketKind, peer: PeerCredentials?, hasAuthorization: Bool) -> Bool {
         guard let accessClass = classes[socket], let peer else { return true }
         switch accessClass {

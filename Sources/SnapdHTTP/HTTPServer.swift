@@ -18,8 +18,8 @@ import Glibc
 ///
 /// Concurrency model: each socket gets one libmicrohttpd daemon with its own pool of
 /// `threadsPerSocket` threads, each running an epoll loop over its share of the
-/// connections. Those threads only parse HTTP, copy the body and send replies; they never
-/// run route code. Once a request is complete its connection is suspended
+/// connections. Those threads only parse HTTP, copy the body (or feed a multipart upload
+/// to its files on disk) and send replies; they never run route code. Once a request is complete its connection is suspended
 /// (`MHD_suspend_connection`) and the handler runs as a Swift task on the global
 /// concurrent executor, so a slow handler holds no HTTP thread. When the task finishes it
 /// stores the reply in the request's state and resumes the connection; libmicrohttpd then

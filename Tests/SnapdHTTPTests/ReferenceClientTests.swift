@@ -67,11 +67,19 @@ func systemInfoRoutes(service: any SystemInfoService) -> [Route] {
     ]
 }
 
-/// Runs the reference client with `arguments` against the scratch root `root`.
-func runReferenceSnap(root: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+/// Runs the reference client with `arguments` against the scratch root `root`, in
+/// `directory` when given.
+func runReferenceSnap(
+    root: String,
+    _ arguments: [String],
+    in directory: String? = nil
+) async throws -> (status: Int32, output: String) {
     try await offPool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0])
+        if let directory {
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        }
         process.arguments = Array(arguments.dropFirst())
         process.environment = ["SNAPPY_GLOBAL_ROOT": root, "PATH": "/usr/bin:/bin", "HOME": root]
         let pipe = Pipe()
