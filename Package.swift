@@ -126,7 +126,11 @@ let package = Package(
             linkerSettings: staticStdlib
         ),
         /// Reads a copy of a device's event log offline.
-        .executableTarget(name: "snap-log", dependencies: ["StateEngine", "SQLite"], swiftSettings: strictSwift),
+        .executableTarget(
+            name: "snap-log",
+            dependencies: ["StateEngine", "SQLite", "SnapManager"],
+            swiftSettings: strictSwift
+        ),
 
         // MARK: - Build tooling
 
@@ -219,6 +223,7 @@ let package = Package(
             name: "SnapdTests",
             dependencies: [
                 "SnapdAPI", "SnapManager", "StateEngine", "SQLite", "SnapPackage", "SnapPaths", "SnapLogging",
+                "SnapClient", "SnapAPI",
             ],
             swiftSettings: strictSwift
         ),

@@ -1,4 +1,5 @@
 import SQLite
+import SnapManager
 import StateEngine
 
 #if canImport(Glibc)
@@ -88,6 +89,9 @@ struct SnapLogCommand {
         throw UsageError(message: "--until takes an event number or an RFC 3339 time, not \"\(text)\"")
     }
 
+    /// The managers' projections, replayed beside the engine's changes and tasks.
+    static let projections: [any Projection] = [SnapsProjection()]
+
     /// Copies the database, replays it when a limit is given, and prints.
     func run() throws {
         let copy = try DatabaseCopy(of: databasePath)
@@ -105,7 +109,7 @@ struct SnapLogCommand {
             return
         }
         if through != nil {
-            try Replayer(database: database).rebuild(through: through)
+            try Replayer(database: database, projections: Self.projections).rebuild(through: through)
         }
 
         switch action {
@@ -162,7 +166,7 @@ struct SnapLogCommand {
     }
 
     private func printState(_ database: Connection) throws {
-        let replayer = try Replayer(database: database)
+        let replayer = try Replayer(database: database, projections: Self.projections)
         for table in replayer.tables.reversed() {
             let dump = try Replayer.dump(table, in: database)
             print("== \(table) (\(dump.rows.count) rows)")
