@@ -4,7 +4,12 @@ import SnapPackage
 /// Small snaps built on the fly with our packer.
 enum TestSnaps {
     /// Packs a snap with this `snap.yaml` (and a `bin/hello` script for apps) into `directory`.
-    static func build(_ yaml: String, in directory: String, files: [String: String] = [:]) throws -> String {
+    static func build(
+        _ yaml: String,
+        in directory: String,
+        files: [String: String] = [:],
+        prepare: (String) throws -> Void = { _ in }
+    ) throws -> String {
         let source = directory + "/src-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: source + "/meta", withIntermediateDirectories: true)
         try yaml.write(toFile: source + "/meta/snap.yaml", atomically: true, encoding: .utf8)
@@ -19,6 +24,7 @@ enum TestSnaps {
             try text.write(toFile: full, atomically: true, encoding: .utf8)
             chmod(full, 0o755)
         }
+        try prepare(source)
         let output = try SnapPacker().pack(SnapPacker.Options(sourceDirectory: source, targetDirectory: directory))
         try FileManager.default.removeItem(atPath: source)
         return output
