@@ -54,8 +54,15 @@ public final class SnapDaemon: Sendable {
         unlink(paths.maintenanceFile)
         engine.start()
         await services.sweepUploads()
-        try server.listen(onSocketAt: paths.snapdSocket, kind: .main)
-        try server.listen(onSocketAt: paths.snapSocket, kind: .snap)
+        // Sockets systemd passed in are served as they are; the others are bound here.
+        let passed = SocketActivation.passedSockets()
+        for (path, kind) in [(paths.snapdSocket, SocketKind.main), (paths.snapSocket, .snap)] {
+            if let socket = passed.first(where: { $0.path == path }) {
+                try server.listen(onDescriptor: socket.descriptor, path: path, kind: kind)
+            } else {
+                try server.listen(onSocketAt: path, kind: kind)
+            }
+        }
         logger.notice("started", metadata: ["version": Self.version, "root": paths.root.isEmpty ? "/" : paths.root])
     }
 

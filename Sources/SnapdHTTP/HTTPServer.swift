@@ -98,6 +98,18 @@ public final class HTTPServer: Sendable {
         logger.debug("listening", metadata: ["socket.path": path, "socket.kind": kind.rawValue])
     }
 
+    /// Serves the router on a listening unix socket someone else bound, such as one systemd
+    /// passed through socket activation. `path` names it in logs; the socket file is left
+    /// in place when the server stops.
+    ///
+    /// - Throws: ``HTTPServerError`` when libmicrohttpd refuses to start.
+    public func listen(onDescriptor descriptor: Int32, path: String, kind: SocketKind) throws(HTTPServerError) {
+        let listener = Listener(server: self, path: path, kind: kind, ownsSocketFile: false)
+        try listener.start(descriptor: descriptor)
+        state.withLock { $0.listeners.append(listener) }
+        logger.debug("listening on a passed socket", metadata: ["socket.path": path, "socket.kind": kind.rawValue])
+    }
+
     /// Stops accepting connections, waits for running handlers to reply, closes every
     /// connection and removes the socket files.
     public func stop() async {

@@ -15,12 +15,15 @@ final class Listener: Sendable {
     let server: HTTPServer
     let path: String
     let kind: SocketKind
+    /// Whether stopping removes the socket file (false for a socket systemd passed in).
+    let ownsSocketFile: Bool
     private let daemon = Mutex<DaemonHandle?>(nil)
 
-    init(server: HTTPServer, path: String, kind: SocketKind) {
+    init(server: HTTPServer, path: String, kind: SocketKind, ownsSocketFile: Bool = true) {
         self.server = server
         self.path = path
         self.kind = kind
+        self.ownsSocketFile = ownsSocketFile
     }
 
     /// Starts libmicrohttpd on the bound socket `descriptor`, which it then owns.
@@ -55,7 +58,7 @@ final class Listener: Sendable {
         }
     }
 
-    /// Closes every connection, stops the threads and removes the socket file.
+    /// Closes every connection, stops the threads and removes the socket file it created.
     func stop() {
         let handle = daemon.withLock { handle in
             defer { handle = nil }
@@ -63,7 +66,7 @@ final class Listener: Sendable {
         }
         guard let handle else { return }
         MHD_stop_daemon(handle.pointer)
-        unlink(path)
+        if ownsSocketFile { unlink(path) }
     }
 }
 

@@ -75,3 +75,60 @@ struct RestartTests {
         #expect(daemon.terminationStatus == 0)
     }
 }
+
+/// systemd socket activation: the daemon serves the sockets it is handed.
+@Suite(
+    "The snapd program under socket activation",
+    .enabled(if: referenceSnapPresent, "needs the reference client from tools/setup")
+)
+struct SocketActivationTests {
+    @Test(
+        "a socket passed as descriptor 3 is served and left in place at exit; the other is bound",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: RestartTests.snapd), "needs .build/debug/snapd")
+    )
+    func passedSocket() async throws {
+        let system = try TestSystem()
+        try FileManager.default.createDirectory(atPath: system.root + "/run", withIntermediateDirectories: true)
+        let path = system.paths.snapdSocket
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        try #require(bound == 0 && listen(listener, 16) == 0)
+
+        // The shell keeps its pid through exec, so LISTEN_PID names the daemon.
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, listener, 3)
+        let script = "LISTEN_PID=$$ LISTEN_FDS=1 exec \"$0\""
+        let arguments = ["/bin/sh", "-c", script, RestartTests.snapd]
+        let environment = ["SNAPPY_GLOBAL_ROOT=\(system.root)", "PATH=/usr/bin:/bin"]
+        var argv = arguments.map { strdup($0) } + [nil]
+        var envp = environment.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        try #require(posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, &envp) == 0)
+
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: system.paths.snapSocket) {
+            usleep(20_000)
+        }
+        let version = try await system.snap("version")
+        #expect(version.status == 0 && version.stdout.contains("snapd   0.1.0"), "\(version)")
+
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(status == 0)
+        #expect(exists(path), "the passed socket belongs to whoever passed it")
+        #expect(!exists(system.paths.snapSocket), "the socket the daemon bound is removed")
+    }
+}
