@@ -68,9 +68,9 @@ struct SnapLines {
     }
 
     /// The Notes column: the snap's type, then its state and modes, or `-`.
-    static func notes(_ snap: SnapRecord) -> String {
+    static func notes(_ snap: SnapRecord, includingType: Bool = true) -> String {
         var notes: [String] = []
-        switch snap.type {
+        switch includingType ? snap.type : "" {
         case "base", "kernel", "gadget", "snapd": notes.append(snap.type)
         case "os": notes.append("core")
         default: break

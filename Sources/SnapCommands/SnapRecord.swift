@@ -11,6 +11,7 @@ struct SnapRecord {
 
     var name: String { string("name") }
     var version: String { string("version") }
+    var summary: String { string("summary") }
     var type: String { string("type") }
     var status: String { string("status") }
     var confinement: String { string("confinement") }
