@@ -231,6 +231,11 @@ let package = Package(
         ),
         .testTarget(name: "SnapClientTests", dependencies: ["SnapClient", "SnapAPI"], swiftSettings: strictSwift),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"], swiftSettings: strictSwift),
+        /// Runs our `snap` and the real 2.57 client against one scripted fake daemon and
+        /// compares requests, output and exit status. It finds `.build/debug/snap` itself
+        /// (or `SNAP_CLI_BINARY`): a test target cannot depend on a program linked with
+        /// unsafe static flags.
+        .testTarget(name: "SnapCLITests", dependencies: ["SnapdHTTP", "SnapAPI"], swiftSettings: strictSwift),
 
     ]
 )

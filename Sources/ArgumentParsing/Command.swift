@@ -32,6 +32,9 @@ public struct Command: Sendable {
     /// The long names of flags and options in the order help lists them; empty lists
     /// flags first, then options.
     public var helpOrder: [String]
+    /// Long names of options the real client accepts without listing them in help; they
+    /// still widen its help columns, so the layout counts them.
+    public var hiddenOptionNames: [String]
     /// Whether words beyond the positionals are dropped instead of refused; the real
     /// client silently ignores them for some commands (`snap enable a b` enables `a`).
     public var ignoresExtraArguments: Bool
@@ -47,6 +50,7 @@ public struct Command: Sendable {
         positionals: [Positional] = [],
         subcommands: [Command] = [],
         helpOrder: [String] = [],
+        hiddenOptionNames: [String] = [],
         ignoresExtraArguments: Bool = false
     ) {
         self.name = name
@@ -58,6 +62,7 @@ public struct Command: Sendable {
         self.positionals = positionals
         self.subcommands = subcommands
         self.helpOrder = helpOrder
+        self.hiddenOptionNames = hiddenOptionNames
         self.ignoresExtraArguments = ignoresExtraArguments
     }
 

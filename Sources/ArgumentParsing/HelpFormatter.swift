@@ -82,7 +82,7 @@ struct HelpFormatter {
                 option.long.count + option.valueName.count
                     + (option.choices.isEmpty ? 0 : option.choices.joined(separator: "|").count + 2)
             }
-        let argumentNames = command.positionals.map(\.placeholder.count)
+        let argumentNames = command.positionals.map(\.placeholder.count) + command.hiddenOptionNames.map(\.count)
         // Four for the subcommand indent, two for the short-name column, four for the
         // dashes and their padding, two of separation, two before every option.
         let longest = (optionNames + argumentNames).max().map { $0 + 4 } ?? 0

@@ -40,7 +40,7 @@ enum CommandTree {
             Installing a given revision needs developer access to the snap and a login;
             a later refresh moves the snap back to its channel's revision.
 
-            --name gives the instance name of a snap installed from a file.
+            The instance name of a snap installed from a file is set with --name.
             """,
         flags: [
             noWait, Flag("edge", help: "Take the snap from the edge channel"),
@@ -154,7 +154,8 @@ enum CommandTree {
         ],
         options: [Option("revision", help: "Go back to this revision")],
         positionals: [Positional("snap")],
-        helpOrder: ["no-wait", "devmode", "jailmode", "classic", "revision"]
+        helpOrder: ["no-wait", "devmode", "jailmode", "classic", "revision"],
+        hiddenOptionNames: ["ignore-running"]
     )
 
     static let changes = Command(

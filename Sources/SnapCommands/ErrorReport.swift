@@ -52,7 +52,7 @@ enum ErrorReport {
         case "network-timeout":
             return .filledError("unable to contact snap store")
         case "snap-change-conflict":
-            return .filledError(apiError.message, exitStatus: 10)
+            return .error(apiError.message, exitStatus: 10)
         case ErrorKind.loginRequired:
             let hint = getuid() == 0 ? "(see 'snap help login')" : "(try with sudo)"
             return .filledError("\(apiError.message) \(hint)")

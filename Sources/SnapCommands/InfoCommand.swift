@@ -129,13 +129,13 @@ struct InfoCommand {
         table.append(["installed:", "\(snap.version) (\(snap.revision)) \(Self.size(size)) \(notes)"])
     }
 
-    /// The description indented by two spaces, each line wrapped to at most 78 columns.
+    /// The description indented by two spaces, each line wrapped to at most 77 columns.
     static func describe(_ text: String) -> [String] {
         var lines: [String] = []
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = ""
             for word in paragraph.split(separator: " ") {
-                if !line.isEmpty, 2 + line.count + 1 + word.count > 78 {
+                if !line.isEmpty, 2 + line.count + 1 + word.count > 77 {
                     lines.append("  " + line)
                     line = ""
                 }

@@ -12,10 +12,17 @@ struct InstallCommand {
 
     func run() throws(CommandFailure) {
         let names = context.arguments.positionalValues("snap")
+        let args = context.arguments
+        if args.flag("devmode"), args.flag("jailmode") {
+            throw .error("cannot use devmode and jailmode flags together")
+        }
         let channel = try arguments.channel()
         let localCount = names.filter(Self.isLocalPath).count
         guard localCount == 0 || localCount == names.count else {
             throw .error("cannot install local and store snaps at the same time")
+        }
+        if names.count > 1, !(args.option("name") ?? "").isEmpty {
+            throw .error("cannot use instance name when installing multiple snaps")
         }
         if localCount > 0 {
             try installFiles(names, channel: channel)
@@ -32,6 +39,12 @@ struct InstallCommand {
     }
 
     private func installFromStore(_ name: String, channel: String) throws(CommandFailure) {
+        if !(context.arguments.option("name") ?? "").isEmpty {
+            throw .error("cannot use explicit name when installing from store")
+        }
+        if context.arguments.flag("dangerous") {
+            throw .error("dangerous option only meaningful when installing from a local file")
+        }
         var body = GoJSON()
         body.add("action", "install")
         body.add("channel", nonEmpty: channel)
@@ -55,11 +68,11 @@ struct InstallCommand {
         if !channel.isEmpty {
             throw .error("a single snap name is needed to specify channel flags")
         }
-        if args.option("revision") != nil || args.option("cohort") != nil || args.flag("devmode")
-            || args.flag("jailmode") || args.flag("classic") || args.flag("dangerous") || args.flag("unaliased")
-            || args.flag("ignore-validation")
-        {
-            throw .error("a single snap name is needed to specify options")
+        if args.flag("devmode") || args.flag("jailmode") || args.flag("classic") {
+            throw .error("cannot specify mode for multiple store snaps (only for one store snap or several local ones)")
+        }
+        if args.flag("ignore-validation") {
+            throw .error("a single snap name must be specified when ignoring validation")
         }
         var body = GoJSON()
         body.add("action", "install")

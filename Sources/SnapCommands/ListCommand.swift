@@ -25,11 +25,20 @@ struct ListCommand {
         table.append(["Name", "Version", "Rev", "Tracking", "Publisher" + lines.headerPadding, "Notes"])
         let sorted = snaps.enumerated().sorted { ($0.element.name, $0.offset) < ($1.element.name, $1.offset) }
         for snap in sorted.map(\.element) {
-            let tracking = snap.trackingChannel.isEmpty ? "-" : snap.trackingChannel
+            let tracking = Self.trackingColumn(snap.trackingChannel)
             table.append([
                 snap.name, snap.version, snap.revision, tracking, lines.publisherColumn(snap), SnapLines.notes(snap),
             ])
         }
         context.console.out(table.rendered())
+    }
+
+    /// The Tracking column: `-` when empty, and a branch shortened to `…` as the real
+    /// client does (`2.0/candidate/…`).
+    static func trackingColumn(_ channel: String) -> String {
+        guard !channel.isEmpty else { return "-" }
+        let parts = channel.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count > 2 else { return channel }
+        return parts[0] + "/" + parts[1] + "/…"
     }
 }

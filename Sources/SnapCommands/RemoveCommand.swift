@@ -19,11 +19,10 @@ struct RemoveCommand {
             return
         }
 
-        guard revision.isEmpty else { throw .error("a single snap name is needed to specify the revision") }
+        guard revision.isEmpty, !purge else { throw .error("a single snap name is needed to specify options") }
         var body = GoJSON()
         body.add("action", "remove")
         body.add("snaps", .array(names.map(JSONValue.string)))
-        body.add("purge", ifTrue: purge)
         try remove(path: "/v2/snaps", body: body, name: names.joined(separator: ", "))
     }
 

@@ -3,7 +3,7 @@
 /// client does not offer yet, so that the text keeps its familiar shape.
 enum RootHelp {
     static let text = """
-        The snap command installs, configures, refreshes and removes snaps: packages
+        The snap command installs, configures, refreshes and removes snaps, packages
         that run on many Linux distributions and bring applications and services with
         their dependencies, confined and updated safely.
 

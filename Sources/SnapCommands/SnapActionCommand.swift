@@ -10,6 +10,9 @@ struct SnapActionCommand {
     func run() throws(CommandFailure) {
         let args = context.arguments
         let name = args.positional("snap") ?? ""
+        if args.flag("devmode"), args.flag("jailmode") {
+            throw .error("cannot use devmode and jailmode flags together")
+        }
         var body = GoJSON()
         body.add("action", .string(action))
         if action == "revert" {

@@ -37,9 +37,6 @@ struct SnapLines {
 
     /// The result line after an install or refresh, and the notice for a closed channel.
     func done(_ snap: SnapRecord, verb: String) -> String {
-        if snap.flag("trymode") {
-            return "\(snap.name) \(snap.version) mounted from \(snap.mountedFrom)\n"
-        }
         var line = snap.name
         let channel = snap.channel
         if !channel.isEmpty, channel != "stable", channel != "latest/stable" {
