@@ -1,8 +1,9 @@
+import SnapAPI
+import SnapClient
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import SnapAPI
-import SnapClient
 
 /// Waits for a change the way the real client does: polls `GET /v2/changes/ID` at once
 /// and then every 100 ms until the change is ready.

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParsing
 import SnapClient
 import SnapPaths
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What every command runs with: its parsed arguments, the console, the paths of the
 /// system (honouring `SNAPPY_GLOBAL_ROOT`) and a connection to the daemon.

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SnapAPI
 import SnapClient
 import SnapPaths
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The client's side of one command's conversation with the daemon: requests as the
 /// real client sends them, replies decoded, and the warnings the daemon reports.

@@ -1,8 +1,9 @@
+import SnapAPI
+import SnapClient
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import SnapAPI
-import SnapClient
 
 /// The one place where a failed request becomes what the user sees: the real client's
 /// wording for each error kind, and its exit status (10 for a conflicting change, which
@@ -16,6 +17,7 @@ enum ErrorReport {
     ///   - isLocal: whether the command installs from a file.
     ///   - isRemove: whether the command is `snap remove`, for which a snap that is not
     ///     installed is not an error.
+    /// - Returns: the text for standard error and the exit status.
     static func failure(
         for error: ClientError,
         snapName: String = "",

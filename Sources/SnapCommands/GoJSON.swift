@@ -31,7 +31,10 @@ struct GoJSON {
         case .string(let text): string(text)
         case .array(let values): "[" + values.map(Self.value).joined(separator: ",") + "]"
         case .object(let members):
-            "{" + members.keys.sorted().map { string($0) + ":" + Self.value(members[$0] ?? .null) }.joined(separator: ",")
+            "{"
+                + members.keys.sorted().map { string($0) + ":" + Self.value(members[$0] ?? .null) }.joined(
+                    separator: ","
+                )
                 + "}"
         default: value.jsonText
         }

@@ -1,8 +1,9 @@
+import SnapAPI
+import SnapClient
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import SnapAPI
-import SnapClient
 
 /// `snap install`: store snaps by name, or .snap files sent as a multipart form.
 struct InstallCommand {

@@ -48,7 +48,8 @@ struct SnapLines {
         }
         line += " \(verb)\n"
         if !channel.isEmpty, Self.trackAndRisk(snap.trackingChannel) != Self.trackAndRisk(channel) {
-            line += "Channel \(snap.trackingChannel) for \(snap.name) is closed; temporarily forwarding to \(channel).\n"
+            line +=
+                "Channel \(snap.trackingChannel) for \(snap.name) is closed; temporarily forwarding to \(channel).\n"
         }
         return line
     }

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@Suite("The snap binary", .enabled(if: FileManager.default.isExecutableFile(atPath: Clients.ours), "needs a built snap"))
+@Suite(
+    "The snap binary",
+    .enabled(if: FileManager.default.isExecutableFile(atPath: Clients.ours), "needs a built snap")
+)
 struct BinaryTests {
     static func output(of tool: String, _ arguments: [String]) throws -> String {
         let process = Process()

@@ -2,14 +2,20 @@ import Foundation
 import SnapAPI
 import Testing
 
-@Suite("snap changes, tasks, watch and abort against the real client", .serialized, .enabled(if: Clients.bothPresent, "needs tools/setup and a built snap"))
+@Suite(
+    "snap changes, tasks, watch and abort against the real client",
+    .serialized,
+    .enabled(if: Clients.bothPresent, "needs tools/setup and a built snap")
+)
 struct ChangeTests {
     static let tasks: [JSONValue] = [
         Replies.task(
             "1",
             "Ensure prerequisites are available",
             "Done",
-            log: ["2026-12-03T16:03:22.587085Z INFO doing prerequisites", "2026-12-03T16:03:22.587085Z INFO second line"],
+            log: [
+                "2026-12-03T16:03:22.587085Z INFO doing prerequisites", "2026-12-03T16:03:22.587085Z INFO second line",
+            ],
             spawn: -30,
             ready: -29
         ),
@@ -33,10 +39,18 @@ struct ChangeTests {
     static let rules = [
         Rule("GET", "/v2/changes?select=all*", Replies.sync(.array(changes))),
         Rule("GET", "/v2/changes/2", Replies.sync(Replies.change("2", "Doing", tasks: tasks, spawn: -1))),
-        Rule("GET", "/v2/changes/10", Replies.sync(Replies.change("10", "Done", tasks: [Replies.task("1", "No log", "Done")]))),
+        Rule(
+            "GET",
+            "/v2/changes/10",
+            Replies.sync(Replies.change("10", "Done", tasks: [Replies.task("1", "No log", "Done")]))
+        ),
         Rule("POST", "/v2/changes/2", Replies.sync(Replies.change("2", "Abort", tasks: tasks, spawn: -1))),
         Rule("POST", "/v2/changes/3", Replies.error(400, "cannot abort change 3 with nothing pending")),
-        Rule("GET", "/v2/changes/6", Replies.sync(Replies.change("6", "Done", tasks: [Replies.task("61", "x", "Done")]))),
+        Rule(
+            "GET",
+            "/v2/changes/6",
+            Replies.sync(Replies.change("6", "Done", tasks: [Replies.task("61", "x", "Done")]))
+        ),
         Rule("GET", "/v2/changes/*", Replies.error(404, "cannot find change with id \"9999\"")),
     ]
 
@@ -63,11 +77,12 @@ struct ChangeTests {
 
     @Test("--last picks the newest change of a kind, with the real client's errors")
     func last() async throws {
-        for arguments in [["tasks", "--last=install"], ["tasks", "--last=remove"], ["tasks", "--last=refresh"],
+        for arguments in [
+            ["tasks", "--last=install"], ["tasks", "--last=remove"], ["tasks", "--last=refresh"],
             ["tasks", "--last=auto-refresh"], ["tasks", "--last=switch"], ["tasks", "--last=switch?"],
             ["tasks", "--last=install", "2"], ["tasks"], ["watch", "--last=install"], ["abort", "--last=refresh"],
-            ["abort"], ["watch"]]
-        {
+            ["abort"], ["watch"],
+        ] {
             try await expectSameBehaviour(arguments, Self.rules)
         }
     }
@@ -82,10 +97,27 @@ struct ChangeTests {
             Replies.sync(Replies.change("108", "Do", tasks: [Replies.task("1", "Prepare", "Do")])),
             Replies.sync(Replies.change("108", "Doing", tasks: [Replies.task("1", "Prepare", "Doing", log: [log1])])),
             Replies.sync(Replies.change("108", "Doing", tasks: [Replies.task("1", "Prepare", "Doing", log: [log1])])),
-            Replies.sync(Replies.change("108", "Doing", tasks: [Replies.task("1", "Prepare", "Doing", log: [log1, log2])])),
-            Replies.sync(Replies.change("108", "Doing", tasks: [Replies.task("1", "Prepare", "Done", log: [log1, log2]),
-                Replies.task("2", "Fetch", "Doing", done: 10, total: 100)])),
-            Replies.sync(Replies.change("108", "Error", tasks: [Replies.task("1", "Prepare", "Done")], err: "cannot finish: gone"))
+            Replies.sync(
+                Replies.change("108", "Doing", tasks: [Replies.task("1", "Prepare", "Doing", log: [log1, log2])])
+            ),
+            Replies.sync(
+                Replies.change(
+                    "108",
+                    "Doing",
+                    tasks: [
+                        Replies.task("1", "Prepare", "Done", log: [log1, log2]),
+                        Replies.task("2", "Fetch", "Doing", done: 10, total: 100),
+                    ]
+                )
+            ),
+            Replies.sync(
+                Replies.change(
+                    "108",
+                    "Error",
+                    tasks: [Replies.task("1", "Prepare", "Done")],
+                    err: "cannot finish: gone"
+                )
+            )
         )
         try await expectSameBehaviour(["watch", "108"], [polls])
         try await expectSameBehaviour(["watch", "6"], Self.rules)

@@ -39,7 +39,9 @@ enum Clients {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
-        var environment = ["SNAPPY_GLOBAL_ROOT": root, "TZ": "UTC", "PATH": "/usr/bin:/bin", "HOME": root, "LANG": "C.UTF-8"]
+        var environment = [
+            "SNAPPY_GLOBAL_ROOT": root, "TZ": "UTC", "PATH": "/usr/bin:/bin", "HOME": root, "LANG": "C.UTF-8",
+        ]
         environment.merge(extra) { _, new in new }
         process.environment = environment
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }

@@ -2,7 +2,11 @@ import Foundation
 import SnapAPI
 import Testing
 
-@Suite("snap install against the real client", .serialized, .enabled(if: Clients.bothPresent, "needs tools/setup and a built snap"))
+@Suite(
+    "snap install against the real client",
+    .serialized,
+    .enabled(if: Clients.bothPresent, "needs tools/setup and a built snap")
+)
 struct InstallTests {
     static let prerequisitesLog = "2026-12-03T16:03:22.587085Z INFO doing prerequisites"
 
@@ -11,7 +15,12 @@ struct InstallTests {
         let first = Replies.task(id + "1", "Ensure prerequisites are available", "Doing", log: [prerequisitesLog])
         let firstDone = Replies.task(id + "1", "Ensure prerequisites are available", "Done", log: [prerequisitesLog])
         let download = Replies.task(id + "2", "Download snap \"bar\"", "Doing", done: 500, total: 1000)
-        let downloaded = Replies.task(id + "2", "Download snap \"bar\"", "Done", log: ["2026-12-03T16:03:23Z INFO later"])
+        let downloaded = Replies.task(
+            id + "2",
+            "Download snap \"bar\"",
+            "Done",
+            log: ["2026-12-03T16:03:23Z INFO later"]
+        )
         return Rule(
             "GET",
             "/v2/changes/\(id)",
@@ -28,9 +37,10 @@ struct InstallTests {
 
     @Test("a store install posts the options, waits with log lines, and prints the result line")
     func storeInstall() async throws {
-        for options in [[], ["--channel=edge"], ["--classic", "--revision=5", "--cohort=abc"], ["--beta", "--devmode"],
-            ["--jailmode", "--unaliased", "--ignore-validation"], ["--transaction=all-snaps"]]
-        {
+        for options in [
+            [], ["--channel=edge"], ["--classic", "--revision=5", "--cohort=abc"], ["--beta", "--devmode"],
+            ["--jailmode", "--unaliased", "--ignore-validation"], ["--transaction=all-snaps"],
+        ] {
             try await expectSameBehaviour(
                 ["install"] + options + ["bar"],
                 [
@@ -74,7 +84,11 @@ struct InstallTests {
                 ["install", "x"],
                 [
                     Rule("POST", "/v2/snaps/x", Replies.async("8")),
-                    Rule("GET", "/v2/changes/8", Replies.sync(Replies.change("8", "Done", tasks: [Replies.task("81", "x", "Done")]))),
+                    Rule(
+                        "GET",
+                        "/v2/changes/8",
+                        Replies.sync(Replies.change("8", "Done", tasks: [Replies.task("81", "x", "Done")]))
+                    ),
                     Rule("GET", "/v2/snaps?snaps=x", Replies.sync([Replies.snap("x", variant)])),
                 ]
             )
@@ -88,12 +102,21 @@ struct InstallTests {
             Rule(
                 "GET",
                 "/v2/changes/9",
-                Replies.sync(Replies.change("9", "Done", tasks: [Replies.task("91", "x", "Done")], data: ["snap-names": ["a1", "a2"]]))
+                Replies.sync(
+                    Replies.change(
+                        "9",
+                        "Done",
+                        tasks: [Replies.task("91", "x", "Done")],
+                        data: ["snap-names": ["a1", "a2"]]
+                    )
+                )
             ),
             Rule(
                 "GET",
                 "/v2/snaps?snaps=a1,a2",
-                Replies.sync([Replies.snap("a1"), Replies.snap("a2", ["channel": "beta", "tracking-channel": "latest/beta"])])
+                Replies.sync([
+                    Replies.snap("a1"), Replies.snap("a2", ["channel": "beta", "tracking-channel": "latest/beta"]),
+                ])
             ),
         ]
         try await expectSameBehaviour(["install", "a1", "a2"], rules)
@@ -120,13 +143,21 @@ struct InstallTests {
             Rule(
                 "GET",
                 "/v2/changes/9",
-                Replies.sync(Replies.change("9", "Done", tasks: [Replies.task("91", "x", "Done")], data: ["snap-name": "local-thing"]))
+                Replies.sync(
+                    Replies.change(
+                        "9",
+                        "Done",
+                        tasks: [Replies.task("91", "x", "Done")],
+                        data: ["snap-name": "local-thing"]
+                    )
+                )
             ),
             Rule("GET", "/v2/snaps?snaps=local-thing", Replies.sync([local])),
         ]
-        for options in [["--dangerous"], ["--devmode", "--name=renamed"], ["--classic", "--jailmode", "--unaliased"],
-            ["--channel=edge", "--dangerous"], ["--no-wait", "--dangerous"]]
-        {
+        for options in [
+            ["--dangerous"], ["--devmode", "--name=renamed"], ["--classic", "--jailmode", "--unaliased"],
+            ["--channel=edge", "--dangerous"], ["--no-wait", "--dangerous"],
+        ] {
             let comparison = try await expectSameBehaviour(
                 ["install"] + options + ["./local-thing_1.0_amd64.snap"],
                 single,
@@ -153,14 +184,20 @@ struct InstallTests {
         try await expectSameBehaviour(["install", "./other_2.snap", "bar"], many, prepare: prepare)
     }
 
-    @Test("error replies print the real client's texts and exit codes", arguments: [
-        ("snap-already-installed", 400), ("snap-not-installed", 400), ("snap-not-found", 404), ("snap-change-conflict", 409),
-        ("snap-needs-classic", 400), ("snap-needs-devmode", 400), ("snap-not-classic", 400), ("snap-local", 400),
-        ("snap-revision-not-available", 404), ("snap-not-a-snap", 400), ("network-timeout", 400), ("dns-failure", 400),
-        ("snap-no-update-available", 400), ("login-required", 401), ("", 400), ("", 500),
-    ])
+    @Test(
+        "error replies print the real client's texts and exit codes",
+        arguments: [
+            ("snap-already-installed", 400), ("snap-not-installed", 400), ("snap-not-found", 404),
+            ("snap-change-conflict", 409),
+            ("snap-needs-classic", 400), ("snap-needs-devmode", 400), ("snap-not-classic", 400), ("snap-local", 400),
+            ("snap-revision-not-available", 404), ("snap-not-a-snap", 400), ("network-timeout", 400),
+            ("dns-failure", 400),
+            ("snap-no-update-available", 400), ("login-required", 401), ("", 400), ("", 500),
+        ]
+    )
     func errorKinds(kind: String, status: Int) async throws {
-        let message = "the daemon's own words for \(kind.isEmpty ? "an unkinded" : kind) failure, long enough to be wrapped on the terminal"
+        let message =
+            "the daemon's own words for \(kind.isEmpty ? "an unkinded" : kind) failure, long enough to be wrapped on the terminal"
         let value: JSONValue =
             kind == "snap-change-conflict" ? ["snap-name": "bar", "change-kind": "install-snap"] : "bar"
         let rules = [Rule("POST", "*", Replies.error(status, message, kind: kind.isEmpty ? nil : kind, value: value))]
@@ -175,12 +212,18 @@ struct InstallTests {
     func failingChanges() async throws {
         let err = "cannot perform the following tasks:\n- Download snap \"bar\" (boom)"
         let ends: [Reply] = [
-            Replies.sync(Replies.change("6", "Error", tasks: [Replies.task("61", "Download snap \"bar\"", "Error")], err: err)),
+            Replies.sync(
+                Replies.change("6", "Error", tasks: [Replies.task("61", "Download snap \"bar\"", "Error")], err: err)
+            ),
             Replies.sync(Replies.change("6", "Undone", tasks: [Replies.task("61", "x", "Undone")])),
             Replies.error(404, "cannot find change with id \"6\""),
             Replies.sync(
                 Replies.change("6", "Doing", tasks: [Replies.task("61", "x", "Doing")]),
-                extra: ["maintenance": ["kind": "system-restart", "message": "system is restarting", "value": ["op": "reboot"]]]
+                extra: [
+                    "maintenance": [
+                        "kind": "system-restart", "message": "system is restarting", "value": ["op": "reboot"],
+                    ]
+                ]
             ),
         ]
         for end in ends {
@@ -199,7 +242,11 @@ struct InstallTests {
             ["install", "bar"],
             [
                 Rule("POST", "/v2/snaps/bar", Replies.async("8")),
-                Rule("GET", "/v2/changes/8", Replies.sync(change, extra: ["warning-count": 1, "warning-timestamp": .string(Replies.time())])),
+                Rule(
+                    "GET",
+                    "/v2/changes/8",
+                    Replies.sync(change, extra: ["warning-count": 1, "warning-timestamp": .string(Replies.time())])
+                ),
                 Rule("GET", "/v2/snaps?snaps=bar", Replies.sync([Self.bar], extra: warned)),
             ]
         )

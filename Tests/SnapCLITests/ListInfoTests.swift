@@ -2,17 +2,23 @@ import Foundation
 import SnapAPI
 import Testing
 
-@Suite("snap list, info and version against the real client", .serialized, .enabled(if: Clients.bothPresent, "needs tools/setup and a built snap"))
+@Suite(
+    "snap list, info and version against the real client",
+    .serialized,
+    .enabled(if: Clients.bothPresent, "needs tools/setup and a built snap")
+)
 struct ListInfoTests {
     /// Snaps covering every note, publisher form and column width.
     static let manySnaps: [JSONValue] = [
         Replies.snap("core22", ["type": "base", "version": "20240101", "revision": "1033"]),
         Replies.snap("snapd", ["type": "snapd", "version": "2.57.6", "revision": "17950"]),
-        Replies.snap("core", ["type": "os"]), Replies.snap("pc-kernel", ["type": "kernel", "devmode": true, "trymode": true]),
+        Replies.snap("core", ["type": "os"]),
+        Replies.snap("pc-kernel", ["type": "kernel", "devmode": true, "trymode": true]),
         Replies.snap("pc", ["type": "gadget"]), Replies.snap("hello", ["version": "2.10"]),
         Replies.snap("hello", ["version": "2.9", "revision": "41", "status": "installed"]),
         Replies.snap("base-off", ["type": "base", "status": "installed"]),
-        Replies.snap("dev", ["devmode": true, "confinement": "devmode"]), Replies.snap("conf-dev", ["confinement": "devmode"]),
+        Replies.snap("dev", ["devmode": true, "confinement": "devmode"]),
+        Replies.snap("conf-dev", ["confinement": "devmode"]),
         Replies.snap("cls", ["confinement": "classic", "devmode": true]),
         Replies.snap(
             "everything",
@@ -20,8 +26,14 @@ struct ListInfoTests {
         ),
         Replies.snap("local", ["publisher": .null, "revision": "x1", "tracking-channel": ""]),
         Replies.snap("empty-publisher", ["publisher": ["id": "", "username": "", "display-name": ""]]),
-        Replies.snap("starred", ["publisher": ["id": "q", "username": "bob", "display-name": "Bob", "validation": "starred"]]),
-        Replies.snap("unproven", ["publisher": ["id": "q", "username": "carl", "display-name": "Carl", "validation": "unproven"]]),
+        Replies.snap(
+            "starred",
+            ["publisher": ["id": "q", "username": "bob", "display-name": "Bob", "validation": "starred"]]
+        ),
+        Replies.snap(
+            "unproven",
+            ["publisher": ["id": "q", "username": "carl", "display-name": "Carl", "validation": "unproven"]]
+        ),
         Replies.snap(
             "a-rather-long-snap-name-indeed",
             ["version": "1.2.3-really-long-version-string", "tracking-channel": "2.0/candidate/hotfix"]
@@ -57,16 +69,19 @@ struct ListInfoTests {
         [
             "version": "2.10",
             "description": """
-                A toy hello snap.
-                This second line of the description is long enough that it must be wrapped at least once.
-                1234567890 1234567890 1234567890 1234567890 1234567890 1234567890 12345 xyz
-                1234567890 1234567890 1234567890 1234567890 1234567890 1234567890 123456 xyz
+            A toy hello snap.
+            This second line of the description is long enough that it must be wrapped at least once.
+            1234567890 1234567890 1234567890 1234567890 1234567890 1234567890 12345 xyz
+            1234567890 1234567890 1234567890 1234567890 1234567890 1234567890 123456 xyz
 
-                A new paragraph.
-                """,
+            A new paragraph.
+            """,
             "apps": [
                 ["snap": "hello", "name": "hello"], ["snap": "hello", "name": "other"],
-                ["snap": "hello", "name": "svc", "daemon": "simple", "daemon-scope": "system", "enabled": true, "active": true],
+                [
+                    "snap": "hello", "name": "svc", "daemon": "simple", "daemon-scope": "system", "enabled": true,
+                    "active": true,
+                ],
                 ["snap": "hello", "name": "job", "daemon": "oneshot", "enabled": false, "active": false],
             ],
         ]
@@ -84,15 +99,20 @@ struct ListInfoTests {
         Rule("GET", "/v2/find*", Replies.error(404, "not found")),
         Rule("GET", "/v2/snaps/hello", Replies.sync(hello)),
         Rule("GET", "/v2/snaps/local-thing", Replies.sync(local)),
-        Rule("GET", "/v2/snaps/off", Replies.sync(Replies.snap("off", ["status": "installed", "installed-size": 12_345_678]))),
+        Rule(
+            "GET",
+            "/v2/snaps/off",
+            Replies.sync(Replies.snap("off", ["status": "installed", "installed-size": 12_345_678]))
+        ),
         Rule("GET", "/v2/snaps/*", Replies.error(404, "snap not installed", kind: "snap-not-found", value: "x")),
     ]
 
     @Test("info describes installed snaps when the store lookup fails")
     func info() async throws {
-        for arguments in [["info", "hello"], ["info", "local-thing"], ["info", "off"], ["info", "hello", "local-thing"],
-            ["info", "--verbose", "hello"], ["info", "--verbose", "local-thing"], ["info", "--abs-time", "hello"]]
-        {
+        for arguments in [
+            ["info", "hello"], ["info", "local-thing"], ["info", "off"], ["info", "hello", "local-thing"],
+            ["info", "--verbose", "hello"], ["info", "--verbose", "local-thing"], ["info", "--abs-time", "hello"],
+        ] {
             try await expectSameBehaviour(arguments, Self.infoRules)
         }
     }
@@ -123,11 +143,18 @@ struct ListInfoTests {
             await daemon.stop()
             requests.append(daemon.requests)
         }
-        let tails = outputs.map { $0.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).dropFirst() }
+        let tails = outputs.map {
+            $0.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+        }
         #expect(tails[1] == tails[0])
         #expect(outputs[1].standardError == outputs[0].standardError)
         #expect(outputs[1].status == outputs[0].status)
         #expect(requests[1] == requests[0])
-        return Comparison(reference: outputs[0], ours: outputs[1], referenceRequests: requests[0], ourRequests: requests[1])
+        return Comparison(
+            reference: outputs[0],
+            ours: outputs[1],
+            referenceRequests: requests[0],
+            ourRequests: requests[1]
+        )
     }
 }

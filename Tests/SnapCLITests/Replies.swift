@@ -12,7 +12,9 @@ enum Replies {
 
     /// A 202 async reply for change `id`.
     static func async(_ id: String) -> Reply {
-        let envelope: JSONValue = ["type": "async", "status-code": 202, "status": "Accepted", "result": .null, "change": .string(id)]
+        let envelope: JSONValue = [
+            "type": "async", "status-code": 202, "status": "Accepted", "result": .null, "change": .string(id),
+        ]
         return Reply(status: 202, body: envelope.jsonText)
     }
 
@@ -65,7 +67,9 @@ enum Replies {
             "spawn-time": .string(time(hours: spawn)),
         ]
         if !log.isEmpty { task["log"] = .array(log.map(JSONValue.string)) }
-        if ["Done", "Error", "Undone", "Hold"].contains(status) { task["ready-time"] = .string(time(hours: ready ?? spawn)) }
+        if ["Done", "Error", "Undone", "Hold"].contains(status) {
+            task["ready-time"] = .string(time(hours: ready ?? spawn))
+        }
         return .object(task)
     }
 
@@ -93,7 +97,9 @@ enum Replies {
     }
 
     /// The publisher the store reports for acme.
-    static let acme: JSONValue = ["id": "pub1d", "username": "acme", "display-name": "Acme Inc", "validation": "verified"]
+    static let acme: JSONValue = [
+        "id": "pub1d", "username": "acme", "display-name": "Acme Inc", "validation": "verified",
+    ]
 
     /// An installed snap object as the daemon returns it; `changes` overrides keys, and
     /// a `.null` value removes the key.

@@ -1,21 +1,31 @@
 import Foundation
 import Testing
 
-@Suite("snap usage errors and help against the real client", .serialized, .enabled(if: Clients.bothPresent, "needs tools/setup and a built snap"))
+@Suite(
+    "snap usage errors and help against the real client",
+    .serialized,
+    .enabled(if: Clients.bothPresent, "needs tools/setup and a built snap")
+)
 struct UsageTests {
     static let commands = [
         "install", "remove", "list", "info", "enable", "disable", "revert", "changes", "tasks", "change", "watch",
         "abort", "version",
     ]
 
-    @Test("mistakes on the command line give the same message and exit status", arguments: [
-        ["frob"], ["install", "--frob", "x"], ["install"], ["install", "-x", "a"], ["install", "--revision"],
-        ["install", "--color=red", "a"], ["list", "--all=x"], ["changes", "--abs-time=1"], ["tasks", "--last"],
-        ["remove"], ["remove", "--"], ["enable"], ["info"], ["version", "x"], ["changes", "a", "b"], ["watch", "1", "2"],
-        ["revert", "a", "b"], ["install", "--devmode", "--jailmode", "a"], ["revert", "--devmode", "--jailmode", "a"],
-        ["install", "--name=x", "a", "b"], ["install", "--name=x", "a"], ["install", "--dangerous", "a"],
-        ["install", "--classic", "a", "b"], ["install", "--ignore-validation", "a", "b"], ["remove", "--purge", "a", "b"],
-    ])
+    @Test(
+        "mistakes on the command line give the same message and exit status",
+        arguments: [
+            ["frob"], ["install", "--frob", "x"], ["install"], ["install", "-x", "a"], ["install", "--revision"],
+            ["install", "--color=red", "a"], ["list", "--all=x"], ["changes", "--abs-time=1"], ["tasks", "--last"],
+            ["remove"], ["remove", "--"], ["enable"], ["info"], ["version", "x"], ["changes", "a", "b"],
+            ["watch", "1", "2"],
+            ["revert", "a", "b"], ["install", "--devmode", "--jailmode", "a"],
+            ["revert", "--devmode", "--jailmode", "a"],
+            ["install", "--name=x", "a", "b"], ["install", "--name=x", "a"], ["install", "--dangerous", "a"],
+            ["install", "--classic", "a", "b"], ["install", "--ignore-validation", "a", "b"],
+            ["remove", "--purge", "a", "b"],
+        ]
+    )
     func usageErrors(arguments: [String]) async throws {
         try await expectSameBehaviour(arguments, [])
     }
@@ -52,7 +62,9 @@ struct UsageTests {
             let reference = try Clients.run(Clients.reference, arguments, root: root.path)
             let ours = try Clients.run(Clients.ours, arguments, root: root.path)
             #expect(ours.status == reference.status)
-            let shape = { (text: String) in text.split(separator: "\n").filter { $0.contains(":") || $0.hasPrefix("Usage") } }
+            let shape = { (text: String) in
+                text.split(separator: "\n").filter { $0.contains(":") || $0.hasPrefix("Usage") }
+            }
             #expect(shape(ours.standardOutput) == shape(reference.standardOutput))
         }
     }
