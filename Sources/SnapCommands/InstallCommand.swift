@@ -163,6 +163,7 @@ struct InstallCommand {
             "\(directory) was not found in your $PATH. If you've not restarted your session since you installed "
             + "snapd, try doing that. Please see https://forum.snapcraft.io/t/9469 for more details."
         let filled = TextFill.fill(message, indent: 9)
-        context.console.err("Warning: \(filled)\n\n")
+        let heading = context.usesColor ? "\u{1B}[1mWarning:\u{1B}[0m" : "Warning:"
+        context.console.err("\(heading) \(filled)\n\n")
     }
 }

@@ -3,12 +3,13 @@ struct SnapLines {
     let unicode: Bool
     let color: Bool
 
-    /// The mark after a verified (✓ or `**`) or starred (✪ or `*`) publisher.
+    /// The mark after a verified (✓ or `**`) or starred (✪ or `*`) publisher. With
+    /// colour, other publishers get an empty coloured span, as in the real client.
     func mark(for validation: String) -> String {
         switch validation {
         case "verified": painted(unicode ? "✓" : "**", "\u{1B}[32m")
         case "starred": painted(unicode ? "✪" : "*", "\u{1B}[93m")
-        default: ""
+        default: painted("", "\u{1B}[32m")
         }
     }
 
@@ -31,7 +32,7 @@ struct SnapLines {
 
     /// `acme✓` for the Publisher column; `-` when the snap has no publisher.
     func publisherColumn(_ snap: SnapRecord) -> String {
-        guard let publisher = snap.publisher else { return "-" }
+        guard let publisher = snap.publisher else { return "-" + mark(for: "") }
         return publisher.username + mark(for: publisher.validation)
     }
 

@@ -40,6 +40,7 @@ struct InstallTests {
         for options in [
             [], ["--channel=edge"], ["--classic", "--revision=5", "--cohort=abc"], ["--beta", "--devmode"],
             ["--jailmode", "--unaliased", "--ignore-validation"], ["--transaction=all-snaps"],
+            ["--color=always", "--unicode=always"], ["--color=always"],
         ] {
             try await expectSameBehaviour(
                 ["install"] + options + ["bar"],
@@ -67,6 +68,12 @@ struct InstallTests {
 
     @Test("result lines show channels, publishers and closed channels as the real client does")
     func resultLines() async throws {
+        let unproven: JSONValue = ["id": "q", "username": "carl", "display-name": "Carl", "validation": "unproven"]
+        let colored = Rule(
+            "GET",
+            "/v2/snaps?snaps=x",
+            Replies.sync([Replies.snap("x"), Replies.snap("y", ["publisher": unproven]), Replies.snap("z", ["publisher": .null])])
+        )
         let starred: JSONValue = ["id": "p", "username": "u", "display-name": "U", "validation": "starred"]
         let variants: [[String: JSONValue]] = [
             ["channel": "latest/beta", "tracking-channel": "latest/beta"],
@@ -90,6 +97,15 @@ struct InstallTests {
                         Replies.sync(Replies.change("8", "Done", tasks: [Replies.task("81", "x", "Done")]))
                     ),
                     Rule("GET", "/v2/snaps?snaps=x", Replies.sync([Replies.snap("x", variant)])),
+                ]
+            )
+        }
+        for options in [["--color=always", "--unicode=always"], ["--color=always"], ["--unicode=always"]] {
+            try await expectSameBehaviour(
+                ["install"] + options + ["x"],
+                [
+                    Rule("POST", "/v2/snaps/x", Replies.async("8")),
+                    Rule("GET", "/v2/changes/8", Replies.sync(Replies.change("8", "Done", tasks: []))), colored,
                 ]
             )
         }

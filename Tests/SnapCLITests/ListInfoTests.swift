@@ -49,6 +49,8 @@ struct ListInfoTests {
         try await expectSameBehaviour(["list", "hello", "core"], rules)
         try await expectSameBehaviour(["list", "--unicode=always"], rules)
         try await expectSameBehaviour(["list", "--unicode=never", "--color=never"], rules)
+        try await expectSameBehaviour(["list", "--unicode=always", "--color=always"], rules)
+        try await expectSameBehaviour(["list", "--color=always"], rules)
     }
 
     @Test("with nothing installed, list gives a hint, or an error when names were given")
