@@ -16,6 +16,16 @@ let strictSwift: [SwiftSetting] = [
 /// (a dynamic standard library costs milliseconds at every start).
 let staticStdlib: [LinkerSetting] = [.unsafeFlags(["-static-stdlib"])]
 
+/// `staticStdlib` for programs that import FoundationEssentials: `-static-stdlib` alone
+/// links `libFoundationEssentials.a` but not the static libraries it needs in turn,
+/// which `swift build --static-swift-stdlib` would add.
+let staticStdlibWithFoundationEssentials: [LinkerSetting] =
+    staticStdlib + [
+        .linkedLibrary("_FoundationCollections"),
+        .linkedLibrary("_FoundationCShims"),
+        .linkedLibrary("swiftSynchronization"),
+    ]
+
 /// One `.systemLibrary` target per Debian C library.
 func systemLibrary(_ name: String, pkgConfig: String, debian: String) -> Target {
     .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([debian])])
@@ -87,6 +97,13 @@ let package = Package(
         .target(name: "SnapClient", dependencies: ["SnapAPI"], exclude: ["README.md"], swiftSettings: strictSwift),
         /// A declarative command-line parser with snap's usage errors and help layout (stdlib only).
         .target(name: "ArgumentParsing", exclude: ["README.md"], swiftSettings: strictSwift),
+        /// The commands of the `snap` client: requests, waiting on changes, output and exit codes.
+        .target(
+            name: "SnapCommands",
+            dependencies: ["SnapClient", "SnapAPI", "ArgumentParsing", "SnapPaths"],
+            exclude: ["README.md"],
+            swiftSettings: strictSwift
+        ),
 
         /// Mounting .snap images (kernel loop devices, squashfuse) and the durable file operations
         /// the snaps manager needs (copies, data trees, symlinks), with no Foundation import.
@@ -118,12 +135,12 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
-        /// A temporary `snap` client offering only `snap pack`; the full client replaces it.
+        /// The command-line client, including `snap pack`.
         .executableTarget(
             name: "snap",
-            dependencies: ["SnapPackage"],
+            dependencies: ["SnapCommands", "SnapPackage"],
             swiftSettings: strictSwift,
-            linkerSettings: staticStdlib
+            linkerSettings: staticStdlibWithFoundationEssentials
         ),
         /// Reads a copy of a device's event log offline.
         .executableTarget(
@@ -229,5 +246,10 @@ let package = Package(
         ),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"], swiftSettings: strictSwift),
         .testTarget(name: "SnapSystemTests", dependencies: ["SnapSystem"], swiftSettings: strictSwift),
+        /// Runs our `snap` and the real 2.57 client against one scripted fake daemon and
+        /// compares requests, output and exit status. It finds `.build/debug/snap` itself
+        /// (or `SNAP_CLI_BINARY`): a test target cannot depend on a program linked with
+        /// unsafe static flags.
+        .testTarget(name: "SnapCLITests", dependencies: ["SnapdHTTP", "SnapAPI"], swiftSettings: strictSwift),
     ]
 )

@@ -150,7 +150,7 @@ private struct ParseState {
                 words = []
             }
         }
-        guard words.isEmpty else {
+        guard words.isEmpty || command.ignoresExtraArguments else {
             throw UsageError(message: "too many arguments for command", usage: usage, exitStatus: 1)
         }
 

@@ -14,6 +14,9 @@
 public struct Command: Sendable {
     /// The name typed on the command line.
     public var name: String
+    /// Other names that reach this command (`snap change` for `snap tasks`); help and
+    /// usage always show ``name``.
+    public var aliases: [String]
     /// One line for command lists.
     public var summary: String
     /// The paragraphs shown by `--help`.
@@ -26,29 +29,46 @@ public struct Command: Sendable {
     public var positionals: [Positional]
     /// Commands below this one (`snap install`, `snap tasks`).
     public var subcommands: [Command]
+    /// The long names of flags and options in the order help lists them; empty lists
+    /// flags first, then options.
+    public var helpOrder: [String]
+    /// Long names of options the real client accepts without listing them in help; they
+    /// still widen its help columns, so the layout counts them.
+    public var hiddenOptionNames: [String]
+    /// Whether words beyond the positionals are dropped instead of refused; the real
+    /// client silently ignores them for some commands (`snap enable a b` enables `a`).
+    public var ignoresExtraArguments: Bool
 
     /// Creates a command.
     public init(
         name: String,
+        aliases: [String] = [],
         summary: String = "",
         description: String = "",
         flags: [Flag] = [],
         options: [Option] = [],
         positionals: [Positional] = [],
-        subcommands: [Command] = []
+        subcommands: [Command] = [],
+        helpOrder: [String] = [],
+        hiddenOptionNames: [String] = [],
+        ignoresExtraArguments: Bool = false
     ) {
         self.name = name
+        self.aliases = aliases
         self.summary = summary
         self.description = description
         self.flags = flags
         self.options = options
         self.positionals = positionals
         self.subcommands = subcommands
+        self.helpOrder = helpOrder
+        self.hiddenOptionNames = hiddenOptionNames
+        self.ignoresExtraArguments = ignoresExtraArguments
     }
 
     /// The subcommand called `name`, or nil.
     public func subcommand(named name: String) -> Command? {
-        subcommands.first { $0.name == name }
+        subcommands.first { $0.name == name || $0.aliases.contains(name) }
     }
 }
 

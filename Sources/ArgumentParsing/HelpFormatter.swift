@@ -45,6 +45,11 @@ struct HelpFormatter {
     }
 
     /// The whole `--help` text, ending in a newline.
+    ///
+    /// Option help starts in one column for the whole text: the longest option or
+    /// argument name (plus its value name and choices), plus room for the dashes, the
+    /// short-name column and two spaces of separation, as the real client's option
+    /// library lays it out. Argument help starts two columns earlier.
     func helpText() -> String {
         var sections = ["Usage:\n  \(usageLine())"]
         if !command.description.isEmpty {
@@ -54,7 +59,7 @@ struct HelpFormatter {
         let options = optionRows()
         let arguments = argumentRows()
         let commands = command.subcommands.map { ("  \($0.name)", $0.summary) }
-        let column = max(Self.minimumColumn, (options + arguments + commands).map(\.0.count).max().map { $0 + 3 } ?? 0)
+        let column = descriptionColumn()
 
         if !options.isEmpty {
             sections.append("[\(command.name) command options]\n" + render(options, column: column))
@@ -63,22 +68,41 @@ struct HelpFormatter {
             sections.append("[\(command.name) command arguments]\n" + render(arguments, column: column))
         }
         if !commands.isEmpty {
-            sections.append("Commands:\n" + render(commands, column: column))
+            let commandColumn = max(Self.minimumColumn, (commands.map(\.0.count).max() ?? 0) + 3)
+            sections.append("Commands:\n" + render(commands, column: commandColumn))
         }
         return sections.joined(separator: "\n\n") + "\n"
     }
 
-    /// One row per flag and option: label and help.
+    /// The column option help starts at.
+    private func descriptionColumn() -> Int {
+        let optionNames =
+            command.flags.map(\.long.count)
+            + command.options.map { option in
+                option.long.count + option.valueName.count
+                    + (option.choices.isEmpty ? 0 : option.choices.joined(separator: "|").count + 2)
+            }
+        let argumentNames = command.positionals.map(\.placeholder.count) + command.hiddenOptionNames.map(\.count)
+        // Four for the subcommand indent, two for the short-name column, four for the
+        // dashes and their padding, two of separation, two before every option.
+        let longest = (optionNames + argumentNames).max().map { $0 + 4 } ?? 0
+        let valueNames = command.options.contains { !$0.valueName.isEmpty } ? 3 : 0
+        return longest + 2 + 2 + (longest > 0 ? 4 : 0) + valueNames + 2
+    }
+
+    /// One row per flag and option, in the command's help order: label and help.
     private func optionRows() -> [(String, String)] {
         let flags = command.flags.map { flag in
-            (Self.prefix(flag.short) + "--\(flag.long)", flag.help)
+            (flag.long, (Self.prefix(flag.short) + "--\(flag.long)", flag.help))
         }
         let options = command.options.map { option in
             let value = option.choices.isEmpty ? option.valueName : "[\(option.choices.joined(separator: "|"))]"
             let help = option.defaultValue.map { "\(option.help) (default: \($0))" } ?? option.help
-            return (Self.prefix(option.short) + "--\(option.long)=\(value)", help)
+            return (option.long, (Self.prefix(option.short) + "--\(option.long)=\(value)", help))
         }
-        return flags + options
+        let rows = flags + options
+        guard !command.helpOrder.isEmpty else { return rows.map(\.1) }
+        return command.helpOrder.compactMap { name in rows.first { $0.0 == name }?.1 }
     }
 
     /// One row per positional that has help.
@@ -103,18 +127,31 @@ struct HelpFormatter {
         }.joined(separator: "\n")
     }
 
-    /// Splits `text` into lines of at most `width` characters at spaces.
+    /// Splits `text` into lines at spaces: while the rest is longer than `width`, the
+    /// line ends at the last space among its first `width` characters (so such lines
+    /// are at most `width - 1` long); the rest goes on the last line.
     static func wrap(_ text: String, width: Int) -> [String] {
         var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ") {
-            if !line.isEmpty, line.count + 1 + word.count > width {
-                lines.append(line)
-                line = ""
+        var rest = Substring(text.trimmingSpaces())
+        let width = max(width, 10)
+        while rest.count > width {
+            let head = rest.prefix(width)
+            guard let space = head.lastIndex(of: " ") else {
+                lines.append(String(rest.prefix(width - 1)) + "-")
+                rest = rest.dropFirst(width - 1)
+                continue
             }
-            line += line.isEmpty ? String(word) : " " + word
+            lines.append(String(rest[..<space]).trimmingSpaces())
+            rest = Substring(String(rest[space...]).trimmingSpaces())
         }
-        if !line.isEmpty { lines.append(line) }
+        if !rest.isEmpty { lines.append(String(rest)) }
         return lines
+    }
+}
+
+extension String {
+    /// The text without leading and trailing spaces.
+    func trimmingSpaces() -> String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }

@@ -1,7 +1,8 @@
-// A minimal `snap` entry point offering only `snap pack`, with the option syntax and error
-// texts of the real client. The full client replaces this file; the work is done by
-// `PackCommand` in SnapPackage.
+// The `snap` entry point. `snap pack` is parsed here with the real client's option syntax
+// and error texts, and done by `PackCommand` in SnapPackage; every other command goes to
+// `SnapCLI` in SnapCommands.
 import Glibc
+import SnapCommands
 import SnapPackage
 
 /// A command-line usage problem: the real client prints it and exits 64.
@@ -76,13 +77,7 @@ let packUsage = """
 
 let arguments = CommandLine.arguments.dropFirst()
 guard arguments.first == "pack" else {
-    let name = arguments.first ?? ""
-    write(
-        name.isEmpty
-            ? "error: this snap offers only \"snap pack\"\n" : "error: unknown command \"\(name)\", see 'snap help'.\n",
-        to: 2
-    )
-    exit(64)
+    exit(SnapCLI.run(Array(arguments)))
 }
 do {
     guard let command = try parsePack(arguments.dropFirst()) else {

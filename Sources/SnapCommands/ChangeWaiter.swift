@@ -1,0 +1,75 @@
+import SnapAPI
+import SnapClient
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Waits for a change the way the real client does: polls `GET /v2/changes/ID` at once
+/// and then every 100 ms until the change is ready.
+///
+/// While it waits it follows the first task that is `Doing`: with a progress total of
+/// 1 it shows a spinner labelled with the task's summary and prints each new last log
+/// line of that task (also when standard output is not a terminal); with a larger total
+/// it shows a bar. Spinner and bar are drawn only on a terminal.
+struct ChangeWaiter {
+    let connection: DaemonConnection
+    let console: Console
+
+    /// The ready change.
+    ///
+    /// - Throws: ``CommandFailure`` for an error reply, a change that did not end in
+    ///   `Done`, or a pending system restart (`snapd is about to reboot the system`,
+    ///   which ends the command with status 0).
+    func wait(for id: String) throws(CommandFailure) -> ChangeRecord {
+        var meter = ProgressMeter(console: console)
+        var lastLog = ""
+        defer { meter.finish() }
+
+        while true {
+            let reply: SyncReply<JSONValue>
+            do {
+                reply = try connection.get("/v2/changes/\(id)")
+            } catch {
+                meter.finish()
+                throw ErrorReport.failure(for: error)
+            }
+            if reply.notes.maintenance?.kind == ErrorKind.systemRestart {
+                meter.finish()
+                throw CommandFailure(text: "snapd is about to reboot the system\n", exitStatus: 0)
+            }
+
+            let change = ChangeRecord(json: reply.result)
+            if let task = change.tasks.first(where: { $0.status == "Doing" }) {
+                if task.progressTotal <= 1 {
+                    meter.spin(task.summary)
+                    let log = task.log.last ?? ""
+                    if log != lastLog {
+                        meter.notify(log)
+                        lastLog = log
+                    }
+                } else {
+                    meter.show(task.summary, done: task.progressDone, total: task.progressTotal)
+                }
+            }
+
+            if change.ready {
+                meter.finish()
+                return try outcome(of: change)
+            }
+            var pause = timespec(tv_sec: 0, tv_nsec: 100_000_000)
+            nanosleep(&pause, nil)
+        }
+    }
+
+    /// The change when it is `Done`, else its error.
+    private func outcome(of change: ChangeRecord) throws(CommandFailure) -> ChangeRecord {
+        if change.status == "Done" {
+            return change
+        }
+        if !change.error.isEmpty {
+            throw .error(change.error)
+        }
+        throw .error("change finished in status \(ErrorReport.quoted(change.status)) with no error message")
+    }
+}
