@@ -1,19 +1,31 @@
-/// Failures to inject into task handlers, to prove that a failure at any step is undone.
+/// Failures and delays to inject into task handlers, to prove that a failure at any step
+/// is undone and that a daemon stopped in the middle of a step resumes.
 ///
-/// A handler whose kind is in ``failing`` fails before doing anything. Failures in the
-/// middle of a step are real ones (a full disk during a copy) and are tested as such.
+/// A handler whose kind is in ``failing`` fails before doing anything; one in ``slow``
+/// waits two seconds first. Failures in the middle of a step are real ones (a full disk
+/// during a copy) and are tested as such.
 public struct FaultPlan: Sendable {
     /// The task kinds that fail.
     public var failing: Set<String>
+    /// The task kinds that wait before doing their work.
+    public var slow: Set<String>
 
-    public init(failing: Set<String> = []) {
+    public init(failing: Set<String> = [], slow: Set<String> = []) {
         self.failing = failing
+        self.slow = slow
     }
 
-    /// Reads a comma-separated list of task kinds, such as `mount-snap,link-snap` (the daemon
-    /// takes it from `SNAPD_INJECT_FAULTS` for fault-injection runs).
+    /// Reads a comma-separated list such as `mount-snap,copy-snap-data=slow`: a bare kind
+    /// fails, `KIND=slow` waits (the daemon takes it from `SNAPD_INJECT_FAULTS`).
     public init(parsing text: String) {
-        self.init(failing: Set(text.split(separator: ",").map(String.init)))
+        self.init()
+        for item in text.split(separator: ",") {
+            if item.hasSuffix("=slow") {
+                slow.insert(String(item.dropLast("=slow".count)))
+            } else {
+                failing.insert(String(item))
+            }
+        }
     }
 }
 

@@ -110,6 +110,7 @@ public final class SnapManager: Sendable {
             kind: kind,
             perform: { @Sendable (context: TaskContext) async throws -> TaskOutcome in
                 if faults.failing.contains(kind) { throw InjectedFault(kind: kind) }
+                if faults.slow.contains(kind) { try? await Task.sleep(for: .seconds(2)) }
                 try await perform(try SnapSetup(data: context.data), context)
                 return .done
             },

@@ -3,8 +3,8 @@
 //
 // Environment: SNAPPY_GLOBAL_ROOT (the root of every path), SNAPD_DEBUG=1 (debug logs),
 // SNAPD_SNAP_PROGRAM (what /snap/bin wrappers point at, /usr/bin/snap by default),
-// SNAPD_FORCE_FUSE=1 (mount with squashfuse only), SNAPD_INJECT_FAULTS=KIND,... (task
-// kinds that fail, for fault-injection runs).
+// SNAPD_FORCE_FUSE=1 (mount with squashfuse only), SNAPD_INJECT_FAULTS=KIND,KIND=slow,...
+// (task kinds that fail, or wait two seconds first, for fault-injection runs).
 import Glibc
 import SnapLogging
 import SnapManager

@@ -17,8 +17,8 @@ struct CorpusInstallTests {
         try await system.start()
         let packed = system.root + "/tmp-snaps"
         try FileManager.default.createDirectory(atPath: packed, withIntermediateDirectories: true)
-        _ = try TestSnaps.core(in: packed)
-        _ = try TestSnaps.base("core22", in: packed)
+        _ = try await TestSnaps.core(in: packed)
+        _ = try await TestSnaps.base("core22", in: packed)
         #expect(try await system.snap("install", "--dangerous", packed + "/core_16_all.snap").status == 0)
         #expect(try await system.snap("install", "--dangerous", packed + "/core22_1_all.snap").status == 0)
         let baseline = system.diskState()

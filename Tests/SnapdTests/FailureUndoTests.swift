@@ -22,8 +22,8 @@ struct FailureUndoTests {
         try await system.start()
         let snaps = system.root + "/tmp-snaps"
         try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
-        _ = try TestSnaps.core(in: snaps)
-        _ = try TestSnaps.hello(in: snaps)
+        _ = try await TestSnaps.core(in: snaps)
+        _ = try await TestSnaps.hello(in: snaps)
         #expect(try await system.snap("install", "--dangerous", "./core_16_all.snap", in: snaps).status == 0)
         #expect(try await system.snap("install", "--dangerous", "./hello_1.0_all.snap", in: snaps).status == 0)
         try "data\n".write(toFile: system.root + "/var/snap/hello/x1/state", atomically: true, encoding: .utf8)
@@ -69,7 +69,7 @@ struct FailureUndoTests {
     )
     func firstInstall(failing kind: String) async throws {
         let (system, snaps) = try await prepared()
-        let path = try TestSnaps.build(
+        let path = try await TestSnaps.build(
             "name: fresh\nversion: '2'\nsummary: s\ndescription: d\napps:\n  fresh:\n    command: bin/hello\n",
             in: snaps
         )
@@ -136,8 +136,8 @@ struct FailureUndoTests {
         try await system.start()
         let snaps = system.root + "/tmp-snaps"
         try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
-        _ = try TestSnaps.core(in: snaps)
-        _ = try TestSnaps.hello(in: snaps)
+        _ = try await TestSnaps.core(in: snaps)
+        _ = try await TestSnaps.hello(in: snaps)
         #expect(try await system.snap("install", "--dangerous", "./core_16_all.snap", in: snaps).status == 0)
         #expect(try await system.snap("install", "--dangerous", "./hello_1.0_all.snap", in: snaps).status == 0)
         // More data than the filesystem can hold twice.

@@ -16,8 +16,8 @@ struct ReferenceClientFlowTests {
         try await system.start()
         let snaps = system.root + "/tmp-snaps"
         try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
-        _ = try TestSnaps.core(in: snaps)
-        _ = try TestSnaps.hello(in: snaps)
+        _ = try await TestSnaps.core(in: snaps)
+        _ = try await TestSnaps.hello(in: snaps)
 
         var run = try await system.snap("install", "--dangerous", "./core_16_all.snap", in: snaps)
         #expect(run.status == 0 && run.stdout == "core 16 installed\n", "\(run)")
@@ -112,7 +112,7 @@ struct ReferenceClientFlowTests {
         try await system.start()
         let snaps = system.root + "/tmp-snaps"
         try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
-        let path = try TestSnaps.build(
+        let path = try await TestSnaps.build(
             "name: needs\nversion: '1'\nsummary: s\ndescription: d\nbase: core22\n",
             in: snaps
         )
@@ -133,7 +133,7 @@ struct ReferenceClientFlowTests {
         #expect(try await system.installed().isEmpty)
 
         // With its base installed (a `type: base` snap), it installs.
-        _ = try TestSnaps.base("core22", in: snaps)
+        _ = try await TestSnaps.base("core22", in: snaps)
         #expect(try await system.snap("install", "--dangerous", snaps + "/core22_1_all.snap").status == 0)
         let again = try await system.snap("install", "--dangerous", path)
         #expect(again.status == 0 && again.stdout == "needs 1 installed\n", "\(again)")

@@ -10,19 +10,31 @@ import Testing
 struct RestartTests {
     static let snapd = repositoryRoot + "/.build/debug/snapd"
 
-    private func startDaemon(_ root: String, log: String) throws -> Process {
+    private func startDaemon(_ root: String, log: String, faults: String = "") async throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.snapd)
-        process.environment = ["SNAPPY_GLOBAL_ROOT": root, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin"]
+        process.environment = [
+            "SNAPPY_GLOBAL_ROOT": root, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "SNAPD_INJECT_FAULTS": faults,
+        ]
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try handle.seekToEnd()
         process.standardError = handle
         try process.run()
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: root + "/run/snapd.socket") {
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         return process
+    }
+
+    /// Stops the daemon with SIGTERM and returns its exit status, waiting off the pool.
+    private func stopDaemon(_ process: Process) async throws -> Int32 {
+        process.terminate()
+        let box = UncheckedProcess(process)
+        return try await TestSnaps.offPool {
+            box.process.waitUntilExit()
+            return box.process.terminationStatus
+        }
     }
 
     @Test(
@@ -32,24 +44,19 @@ struct RestartTests {
     func stopAndResume() async throws {
         let system = try TestSystem()
         let log = system.root + "/snapd.log"
-        var daemon = try startDaemon(system.root, log: log)
+        // The data copy waits two seconds, so the SIGTERM lands while it runs.
+        var daemon = try await startDaemon(system.root, log: log, faults: "copy-snap-data=slow")
         let snaps = system.root + "/tmp-snaps"
         try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
-        _ = try TestSnaps.core(in: snaps)
-        // A large incompressible file makes the copy step long enough to be interrupted.
-        let path = try TestSnaps.build("name: large\nversion: '1'\nsummary: s\ndescription: d\n", in: snaps) { source in
-            let random = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/urandom"))
-            let payload = try random.read(upToCount: 48 << 20) ?? Data()
-            try payload.write(to: URL(fileURLWithPath: source + "/payload"))
-        }
+        _ = try await TestSnaps.core(in: snaps)
+        let path = try await TestSnaps.build("name: large\nversion: '1'\nsummary: s\ndescription: d\n", in: snaps)
         #expect(try await system.snap("install", "--dangerous", snaps + "/core_16_all.snap").status == 0)
 
         let started = try await system.snap("install", "--dangerous", "--no-wait", path)
         let change = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(started.status == 0 && Int(change) != nil, "\(started)")
-        daemon.terminate()
-        daemon.waitUntilExit()
-        #expect(daemon.terminationStatus == 0)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await stopDaemon(daemon) == 0)
         let logText = try String(contentsOfFile: log, encoding: .utf8)
         #expect(logText.contains("stopped"), "\(logText)")
         #expect(FileManager.default.fileExists(atPath: system.paths.maintenanceFile))
@@ -58,7 +65,7 @@ struct RestartTests {
         let database = try StateDatabase.openReader(path: system.paths.stateDatabase)
         #expect(try database.scalar("SELECT ready FROM changes WHERE id = ?", Int64(change) ?? 0) == .integer(0))
 
-        daemon = try startDaemon(system.root, log: log)
+        daemon = try await startDaemon(system.root, log: log)
         #expect(!FileManager.default.fileExists(atPath: system.paths.maintenanceFile))
         let watched = try await system.snap("watch", change)
         #expect(watched.status == 0, "\(watched)")
@@ -70,9 +77,7 @@ struct RestartTests {
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: system.root + "/var/lib/snapd/snaps/.upload").isEmpty
         )
-        daemon.terminate()
-        daemon.waitUntilExit()
-        #expect(daemon.terminationStatus == 0)
+        #expect(try await stopDaemon(daemon) == 0)
     }
 }
 
@@ -119,16 +124,26 @@ struct SocketActivationTests {
         try #require(posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, &envp) == 0)
 
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: system.paths.snapSocket) {
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         let version = try await system.snap("version")
         #expect(version.status == 0 && version.stdout.contains("snapd   0.1.0"), "\(version)")
 
         kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        let child = pid
+        let status = try await TestSnaps.offPool { () -> Int32 in
+            var status: Int32 = 0
+            waitpid(child, &status, 0)
+            return status
+        }
         #expect(status == 0)
         #expect(exists(path), "the passed socket belongs to whoever passed it")
         #expect(!exists(system.paths.snapSocket), "the socket the daemon bound is removed")
     }
+}
+
+/// A child process handed to a waiting thread; only that thread touches it meanwhile.
+struct UncheckedProcess: @unchecked Sendable {
+    let process: Process
+    init(_ process: Process) { self.process = process }
 }
