@@ -240,7 +240,7 @@ let package = Package(
             name: "SnapdTests",
             dependencies: [
                 "SnapdAPI", "SnapManager", "StateEngine", "SQLite", "SnapPackage", "SnapPaths", "SnapLogging",
-                "SnapClient", "SnapAPI",
+                "SnapClient", "SnapAPI", "SnapSystem",
             ],
             swiftSettings: strictSwift
         ),

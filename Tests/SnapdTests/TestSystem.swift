@@ -4,6 +4,7 @@ import SnapLogging
 import SnapManager
 import SnapPackage
 import SnapPaths
+import SnapSystem
 import SnapdAPI
 import StateEngine
 
@@ -120,14 +121,10 @@ final class TestSystem: @unchecked Sendable {
     }
 
     /// The mount points below `root`, deepest first.
+    /// Read with SnapSystem's reader: Foundation's file reading can stop short on /proc files.
     static func mountPoints(under root: String) -> [String] {
-        guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { line -> String? in
-            let fields = line.split(separator: " ")
-            guard fields.count > 4 else { return nil }
-            let point = fields[4].replacingOccurrences(of: "\\040", with: " ")
-            return point.hasPrefix(root + "/") ? point : nil
-        }.sorted { $0.count > $1.count }
+        let table = (try? MountTable.current())?.entries ?? []
+        return table.map(\.mountPoint).filter { $0.hasPrefix(root + "/") }.sorted { $0.count > $1.count }
     }
 
     static func unmountAll(under root: String) {
