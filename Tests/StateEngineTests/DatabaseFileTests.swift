@@ -27,7 +27,9 @@ struct DatabaseFileTests {
     func migrationsAreRecorded() throws {
         let connection = try StateDatabase.open(path: scratch.file("new.db"))
         let rows = try connection.rows("SELECT version, name FROM schema_migrations")
-        #expect(rows == [[.integer(1), .text("0001_state_engine.sql")]])
+        let embedded = Migration.embedded.sorted { $0.version < $1.version }
+        #expect(embedded.first?.name == "0001_state_engine.sql")
+        #expect(rows == embedded.map { [.integer(Int64($0.version)), .text($0.name)] })
         #expect(try connection.scalar("PRAGMA journal_mode") == .text("wal"))
         #expect(try connection.scalar("PRAGMA synchronous") == .integer(2))
         #expect(try connection.scalar("PRAGMA foreign_keys") == .integer(1))
@@ -43,7 +45,8 @@ struct DatabaseFileTests {
 
         let error = #expect(throws: StateEngineError.self) { try StateDatabase.open(path: path) }
         #expect(error?.code == .newerSchema)
-        #expect(error?.message == "\(path): database schema version 99 is newer than this program knows (1)")
+        let known = Migration.embedded.map(\.version).max() ?? 0
+        #expect(error?.message == "\(path): database schema version 99 is newer than this program knows (\(known))")
         #expect(try bytes(path) == before)
     }
 
@@ -51,22 +54,23 @@ struct DatabaseFileTests {
     func failingMigrationChangesNothing() async throws {
         let path = try await populatedDatabase()
         let before = try bytes(path)
+        let known = Migration.embedded.map(\.version).max() ?? 0
         let broken =
             Migration.embedded + [
-                Migration(version: 2, name: "0002_good.sql", sql: "CREATE TABLE fine (x)"),
+                Migration(version: known + 1, name: "0901_good.sql", sql: "CREATE TABLE fine (x)"),
                 Migration(
-                    version: 3,
-                    name: "0003_broken.sql",
+                    version: known + 2,
+                    name: "0902_broken.sql",
                     sql: "CREATE TABLE half (x); INSERT INTO nowhere VALUES (1)"
                 ),
             ]
 
         let error = #expect(throws: StateEngineError.self) { try StateDatabase.open(path: path, migrations: broken) }
         #expect(error?.code == .migrationFailed)
-        #expect(error?.message.hasPrefix("\(path): migration 0003_broken.sql failed, nothing was changed:") == true)
+        #expect(error?.message.hasPrefix("\(path): migration 0902_broken.sql failed, nothing was changed:") == true)
         #expect(error?.message.contains("no such table: nowhere") == true)
         #expect(try bytes(path) == before)
-        #expect(try StateDatabase.schemaVersion(try Connection(path: path, mode: .readOnly)) == 1)
+        #expect(try StateDatabase.schemaVersion(try Connection(path: path, mode: .readOnly)) == known)
     }
 
     @Test("a failed migration of a new file leaves no file behind")
