@@ -3,15 +3,46 @@ import SQLite
 /// The engine's own projection: the `changes`, `change_snaps`, `tasks`, `task_edges`
 /// and `task_log` tables.
 ///
-/// Payload fields are read by SQLite's JSON functions inside prepared statements, which
-/// keeps replay fast. A change's status, readiness, error text and ready time are
-/// derived from its tasks once per batch, for the changes the batch touched.
+/// Events are folded in memory into an image of each change they touch (its row and its
+/// tasks' rows, see ``ChangeImage``), and new log lines, edges and snap names are queued;
+/// ``flush()`` derives each touched change's status, readiness, error text and ready time
+/// and writes every new or changed row, new rows with multi-row `INSERT`s. So a rebuild
+/// runs a few statements per change instead of one or more per event. The engine's writer
+/// flushes at the end of every submission; a rebuild at the end of every batch, keeping the
+/// images of unfinished changes for the next batch (memory follows the changes in flight,
+/// not the length of the log).
+///
+/// Each payload is read once (``PayloadScanner``), giving the values SQLite's JSON
+/// functions would. An event the fast path cannot reproduce exactly (a payload of an
+/// unexpected shape, a task of another change, a duplicate) is applied by the statements in
+/// `ChangesProjection+Statements.swift` instead, after everything folded so far is written:
+/// those statements define what every event means.
 final class ChangesProjection {
     static let tables = ["task_log", "task_edges", "tasks", "change_snaps", "changes"]
 
-    private let database: Connection
-    private let statements: [String: Statement]
-    private var dirty: Set<Int64> = []
+    /// The most images kept between batches, whatever their state.
+    private static let maximumKeptImages = 10_000
+
+    let database: Connection
+    let statements: [String: Statement]
+    private var images: [Int64: ChangeImage] = [:]
+    private var lastImage: ChangeImage?
+    private var touched: [ChangeImage] = []
+    var pendingSnaps: [(changeID: Int64, name: String)] = []
+    var pendingEdges: [(taskID: Int64, waitsFor: Int64)] = []
+    var pendingLog: [(taskID: Int64, sequence: Int64, line: String)] = []
+    /// Changes touched by events applied with statements: their derived values are
+    /// refreshed with statements too.
+    var refreshedWithSQL: Set<Int64> = []
+    /// No row of `changes` or `tasks` has a change id above this one.
+    private var highestChangeID: Int64
+    let inserters: Inserters
+    /// False to apply every event with its statement (to compare folding against them).
+    var foldsEvents = true
+    /// How many events went to their statements, for tests.
+    private(set) var eventsAppliedWithStatements = 0
+    /// How many change images are kept in memory, for tests.
+    var keptImageCount: Int { images.count }
 
     init(database: Connection) throws {
         self.database = database
@@ -20,140 +51,268 @@ final class ChangesProjection {
             statements[type] = try database.prepare(sql)
         }
         self.statements = statements
+        self.inserters = Inserters(database: database)
+        let highestChange = try database.scalar("SELECT max(id) FROM changes")
+        let highestTaskChange = try database.scalar("SELECT max(change_id) FROM tasks")
+        highestChangeID = 0
+        for case .integer(let id)? in [highestChange, highestTaskChange] { highestChangeID = max(highestChangeID, id) }
     }
 
-    /// Updates the tables for one of the engine's own events; other events are ignored.
+    /// Applies one of the engine's own events; other events are ignored.
     func apply(_ event: Event) throws {
-        guard let changeID = event.changeID, let statement = statements[event.type] else { return }
-        // Each statement uses the parameters it needs, numbered as above; bind only those.
-        let count = statement.parameterCount
-        try statement.bind(changeID, at: 1)
-        if count >= 2 { try event.taskID.bind(to: statement, at: 2) }
-        if count >= 3 { try statement.bind(event.payload, at: 3) }
-        if count >= 4 { try statement.bind(event.time, at: 4) }
-        if count >= 5 { try statement.bind(event.sequence, at: 5) }
-        defer { statement.reset() }
-        try statement.step()
-        if event.type == EventType.changeAdded {
-            try database.cached(Self.insertChangeSnaps).run(changeID, event.payload)
-        } else if event.type == EventType.taskAdded {
-            try database.cached(Self.insertEdges).run(event.taskID, event.payload)
+        guard let changeID = event.changeID else { return }
+        defer { highestChangeID = max(highestChangeID, changeID) }
+        guard foldsEvents else {
+            if Self.applySQL[event.type] != nil { try applyWithSQL(event, changeID: changeID) }
+            return
         }
-        dirty.insert(changeID)
+        if try fold(event, changeID: changeID) == .needsStatement {
+            try applyWithSQL(event, changeID: changeID)
+        }
     }
 
-    /// Derives the touched changes' status, readiness, ready time and error text.
+    /// Settles the touched changes and writes every row folded since the last flush.
+    func flush() throws {
+        for image in touched { image.settle() }
+        try writeChanges()
+        try writeTasks()
+        try writeQueuedRows()
+        for image in touched { image.markStored() }
+        touched.removeAll(keepingCapacity: true)
+
+        for changeID in refreshedWithSQL.sorted() { try refreshWithSQL(changeID) }
+        refreshedWithSQL.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, then forgets the changes that are ready: few events come after that.
     func finishBatch() throws {
-        for changeID in dirty.sorted() {
-            try refresh(changeID)
+        try flush()
+        if images.count > Self.maximumKeptImages {
+            images.removeAll()
+        } else {
+            images = images.filter { _, image in (image.change?.ready ?? 1) == 0 }
         }
-        dirty.removeAll(keepingCapacity: true)
+        lastImage = nil
     }
 
-    /// Forgets the changes touched so far, after their rows were deleted.
+    /// Forgets every image and queued row: after a rollback, or when other code may write
+    /// the tables before the next event.
+    func forget() {
+        images.removeAll()
+        lastImage = nil
+        touched.removeAll()
+        pendingSnaps.removeAll()
+        pendingEdges.removeAll()
+        pendingLog.removeAll()
+        refreshedWithSQL.removeAll()
+    }
+
+    /// Forgets everything, after every projected row was deleted.
     func reset() {
-        dirty.removeAll()
+        forget()
+        highestChangeID = 0
     }
 
-    private func refresh(_ changeID: Int64) throws {
-        var statuses: [TaskStatus] = []
-        try database.cached("SELECT DISTINCT status FROM tasks WHERE change_id = ?").forEachRow(changeID) { row in
-            statuses.append(TaskStatus(rawValue: row.string(0)) ?? .error)
-        }
+    // MARK: Images
 
-        var status = TaskStatus.derived(from: statuses)
-        if statuses.isEmpty,
-            case .text(let explicit)? = try database.scalar(
-                "SELECT explicit_status FROM changes WHERE id = ?",
-                changeID
-            ), let explicitStatus = TaskStatus(rawValue: explicit)
-        {
-            status = explicitStatus
+    /// The image of `changeID`: cached, new (when no row can exist yet), or read from the
+    /// database; nil when its rows hold values the fast path does not reproduce.
+    func image(for changeID: Int64) throws -> ChangeImage? {
+        if let lastImage, lastImage.id == changeID { return lastImage }
+        let image: ChangeImage
+        if let cached = images[changeID] {
+            image = cached
+        } else if changeID > highestChangeID {
+            image = ChangeImage(id: changeID)
+            images[changeID] = image
+        } else {
+            guard let loaded = try ChangeImage.load(changeID, from: database) else { return nil }
+            image = loaded
+            images[changeID] = image
         }
-
-        let err = status == .error ? try errorText(changeID) : nil
-        try database.cached(Self.updateChange).run(status.rawValue, status.isReady ? 1 : 0, err, changeID)
+        lastImage = image
+        return image
     }
 
-    /// The text a failed change reports: one line per failed task with its reason.
-    private func errorText(_ changeID: Int64) throws -> String {
-        var lines = ["cannot perform the following tasks:"]
-        let query = """
-            SELECT summary, coalesce(error, 'failed') FROM tasks WHERE change_id = ? AND status = 'Error' ORDER BY id
-            """
-        try database.cached(query).forEachRow(changeID) { row in
-            lines.append("- \(row.string(0)) (\(row.string(1)))")
-        }
-        return lines.joined(separator: "\n")
+    /// Marks `image` for settling and writing at the next flush.
+    func touch(_ image: ChangeImage) {
+        guard !image.isTouched else { return }
+        image.isTouched = true
+        touched.append(image)
     }
 
-    // MARK: Statements
+    /// Writes what was folded, forgets every image, and applies `event` with its statement.
+    private func applyWithSQL(_ event: Event, changeID: Int64) throws {
+        try flush()
+        images.removeAll()
+        lastImage = nil
+        eventsAppliedWithStatements += 1
+        try applyStatement(event, changeID: changeID)
+    }
 
-    /// One statement per event type, with parameters ?1 change id, ?2 task id, ?3 payload,
-    /// ?4 time, ?5 sequence.
-    private static let applySQL: [String: String] = [
-        EventType.changeAdded: insertChange,
-        EventType.taskAdded: insertTask,
-        EventType.taskStatus: updateStatus,
-        EventType.taskProgress: updateProgress,
-        EventType.taskLog: insertLog,
-        EventType.taskData: updateTaskData,
-        EventType.changeData: updateChangeData,
-        EventType.changeAbort: markAbort,
-    ]
+    // MARK: Writing
 
-    private static let insertChange = """
-        INSERT INTO changes (id, kind, summary, status, explicit_status, ready, spawn_time, ready_time, data)
-        SELECT ?1, p ->> '$.kind', p ->> '$.summary', status, p ->> '$.status', ready, ?4,
-               CASE WHEN ready THEN ?4 END, coalesce(p -> '$.data', '{}')
-        FROM (SELECT ?3 AS p, coalesce(?3 ->> '$.status', 'Hold') AS status,
-                     CASE coalesce(?3 ->> '$.status', 'Hold') WHEN 'Done' THEN 1 WHEN 'Undone' THEN 1
-                          WHEN 'Hold' THEN 1 WHEN 'Error' THEN 1 ELSE 0 END AS ready)
-        """
-    private static let insertChangeSnaps = """
-        INSERT OR IGNORE INTO change_snaps (change_id, snap_name) SELECT ?1, value FROM json_each(?2, '$.snap-names')
-        """
-    private static let insertTask = """
-        INSERT INTO tasks (id, change_id, kind, summary, status, spawn_time, data)
-        SELECT ?2, ?1, p ->> '$.kind', p ->> '$.summary', coalesce(p ->> '$.status', 'Do'), ?4,
-               coalesce(p -> '$.data', '{}')
-        FROM (SELECT ?3 AS p)
-        """
-    private static let insertEdges = """
-        INSERT OR IGNORE INTO task_edges (task_id, waits_for) SELECT ?1, value FROM json_each(?2, '$.wait-for')
-        """
-    private static let updateStatus = """
-        UPDATE tasks SET status = ?3 ->> '$.status', error = coalesce(?3 ->> '$.error', error),
-               ready_time = CASE ?3 ->> '$.status' WHEN 'Done' THEN ?4 WHEN 'Undone' THEN ?4 WHEN 'Hold' THEN ?4
-                                                  WHEN 'Error' THEN ?4 END
-        WHERE id = ?2
-        """
-    private static let updateProgress = """
-        UPDATE tasks SET progress_label = ?3 ->> '$.label', progress_done = ?3 ->> '$.done',
-               progress_total = ?3 ->> '$.total'
-        WHERE id = ?2
-        """
-    private static let insertLog =
-        """
-        INSERT OR REPLACE INTO task_log (task_id, seq, line)
-        VALUES (?2, ?5, ?3 ->> '$.line')
-        """
-    private static let updateTaskData = """
-        UPDATE tasks SET data = json_set(data, '$."' || (?3 ->> '$.key') || '"', json(?3 -> '$.value'))
-        WHERE id = ?2
-        """
-    private static let updateChangeData = """
-        UPDATE changes SET data = json_set(data, '$."' || (?3 ->> '$.key') || '"', json(?3 -> '$.value'))
+    private func writeChanges() throws {
+        let inserted = touched.filter { $0.change != nil && !$0.isChangeStored }
+        try inserters.changes.insert(inserted.count) { statement, row, first in
+            let image = inserted[row]
+            guard let change = image.change else { return }
+            try statement.bind(image.id, at: first)
+            try statement.bind(change.kind, at: first + 1)
+            try statement.bind(change.summary, at: first + 2)
+            try statement.bind(change.status, at: first + 3)
+            try change.explicitStatus.bind(to: statement, at: first + 4)
+            try statement.bind(change.ready, at: first + 5)
+            try change.err.bind(to: statement, at: first + 6)
+            try statement.bind(change.spawnTime, at: first + 7)
+            try change.readyTime.bind(to: statement, at: first + 8)
+            try Self.bindUnlessDefault(change.data, "{}", to: statement, at: first + 9)
+            try statement.bind(change.abortRequested, at: first + 10)
+        }
+
+        for image in touched where image.isChangeStored && image.isChangeModified {
+            guard let change = image.change else { continue }
+            try database.cached(Self.updateChangeRow).run(
+                image.id,
+                change.status,
+                change.ready,
+                change.err,
+                change.readyTime,
+                change.data,
+                change.abortRequested
+            )
+        }
+    }
+
+    private func writeTasks() throws {
+        var inserted: [(image: ChangeImage, index: Int)] = []
+        for image in touched {
+            for index in image.tasks.indices where !image.tasks[index].isStored { inserted.append((image, index)) }
+        }
+        try inserters.tasks.insert(inserted.count) { statement, row, first in
+            let image = inserted[row].image
+            try image.withTask(at: inserted[row].index) { task in
+                try statement.bind(task.id, at: first)
+                try statement.bind(image.id, at: first + 1)
+                try statement.bind(task.kind, at: first + 2)
+                try statement.bind(task.summary, at: first + 3)
+                try statement.bind(task.status, at: first + 4)
+                try statement.bind(task.spawnTime, at: first + 5)
+                try task.readyTime.bind(to: statement, at: first + 6)
+                try Self.bindUnlessDefault(task.progressLabel, "", to: statement, at: first + 7)
+                try statement.bind(task.progressDone, at: first + 8)
+                try statement.bind(task.progressTotal, at: first + 9)
+                try Self.bindUnlessDefault(task.data, "{}", to: statement, at: first + 10)
+                try task.error.bind(to: statement, at: first + 11)
+            }
+        }
+
+        for image in touched {
+            for task in image.tasks where task.isStored && task.isModified {
+                try database.cached(Self.updateTaskRow).run(
+                    task.id,
+                    task.status,
+                    task.readyTime,
+                    task.progressLabel,
+                    task.progressDone,
+                    task.progressTotal,
+                    task.data,
+                    task.error
+                )
+            }
+        }
+    }
+
+    /// Snap names, edges and log lines, after the rows they refer to.
+    private func writeQueuedRows() throws {
+        try inserters.snaps.insert(pendingSnaps.count) { statement, row, first in
+            try statement.bind(pendingSnaps[row].changeID, at: first)
+            try statement.bind(pendingSnaps[row].name, at: first + 1)
+        }
+        try inserters.edges.insert(pendingEdges.count) { statement, row, first in
+            try statement.bind(pendingEdges[row].taskID, at: first)
+            try statement.bind(pendingEdges[row].waitsFor, at: first + 1)
+        }
+        try inserters.log.insert(pendingLog.count) { statement, row, first in
+            try statement.bind(pendingLog[row].taskID, at: first)
+            try statement.bind(pendingLog[row].sequence, at: first + 1)
+            try statement.bind(pendingLog[row].line, at: first + 2)
+        }
+        pendingSnaps.removeAll(keepingCapacity: true)
+        pendingEdges.removeAll(keepingCapacity: true)
+        pendingLog.removeAll(keepingCapacity: true)
+    }
+
+    /// Binds NULL for the usual value of a column, which the insert turns back into that
+    /// value (`coalesce(?, '{}')`): binding text costs SQLite an allocation and a copy.
+    private static func bindUnlessDefault(
+        _ value: String,
+        _ usual: String,
+        to statement: Statement,
+        at index: Int32
+    ) throws {
+        if value == usual {
+            try statement.bindNull(at: index)
+        } else {
+            try statement.bind(value, at: index)
+        }
+    }
+
+    /// The multi-row inserts of the rows folding creates.
+    struct Inserters {
+        let changes: RowInserter
+        let tasks: RowInserter
+        let snaps: RowInserter
+        let edges: RowInserter
+        let log: RowInserter
+
+        init(database: Connection) {
+            changes = RowInserter(
+                database: database,
+                prefix: """
+                    INSERT INTO changes (id, kind, summary, status, explicit_status, ready, err, spawn_time, ready_time,
+                                         data, abort_requested)
+                    """,
+                columnCount: 11,
+                row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, '{}'), ?)"
+            )
+            tasks = RowInserter(
+                database: database,
+                prefix: """
+                    INSERT INTO tasks (id, change_id, kind, summary, status, spawn_time, ready_time, progress_label,
+                                       progress_done, progress_total, data, error)
+                    """,
+                columnCount: 12,
+                row: "(?, ?, ?, ?, ?, ?, ?, coalesce(?, ''), ?, ?, coalesce(?, '{}'), ?)"
+            )
+            snaps = RowInserter(
+                database: database,
+                prefix: "INSERT OR IGNORE INTO change_snaps (change_id, snap_name)",
+                columnCount: 2
+            )
+            edges = RowInserter(
+                database: database,
+                prefix: "INSERT OR IGNORE INTO task_edges (task_id, waits_for)",
+                columnCount: 2
+            )
+            log = RowInserter(
+                database: database,
+                prefix: "INSERT OR REPLACE INTO task_log (task_id, seq, line)",
+                columnCount: 3
+            )
+        }
+    }
+
+    private static let updateChangeRow = """
+        UPDATE changes SET status = ?2, ready = ?3, err = ?4, ready_time = ?5, data = ?6, abort_requested = ?7
         WHERE id = ?1
         """
-    private static let markAbort = """
-        UPDATE changes SET abort_requested = 1 WHERE id = ?1
-        """
-    private static let updateChange = """
-        UPDATE changes
-        SET status = ?1, ready = ?2, err = ?3,
-            ready_time = CASE WHEN ?2 THEN coalesce(
-                (SELECT max(ready_time) FROM tasks WHERE change_id = ?4), spawn_time) END
-        WHERE id = ?4
+    private static let updateTaskRow = """
+        UPDATE tasks SET status = ?2, ready_time = ?3, progress_label = ?4, progress_done = ?5, progress_total = ?6,
+               data = ?7, error = ?8
+        WHERE id = ?1
         """
 }
+
+@available(*, unavailable, message: "a projection belongs to the thread that owns its connection")
+extension ChangesProjection: Sendable {}

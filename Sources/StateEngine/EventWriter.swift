@@ -105,8 +105,12 @@ final class EventWriter: Sendable {
             try database.execute("COMMIT")
         } catch {
             try? database.execute("ROLLBACK")
+            projector.discardFolded()
             return batch.map { _ in .failure(error) }
         }
+        // Between commits other code may use the connection (withConnection), so the
+        // projection reads its changes from the tables again in the next batch.
+        projector.discardFolded()
         afterCommit?(eventCount)
         return results
     }
@@ -126,9 +130,11 @@ final class EventWriter: Sendable {
                     event.sequence = database.lastInsertRowID
                     try projector.apply(event)
                 }
+                try projector.finishSubmission()
                 try database.execute("RELEASE submission")
                 return .success(())
             } catch {
+                projector.discardFolded()
                 try database.execute("ROLLBACK TO submission; RELEASE submission")
                 return .failure(error)
             }

@@ -29,7 +29,7 @@ extension Projection {
 final class Projector {
     let projections: [any Projection]
     let database: Connection
-    private let changes: ChangesProjection
+    let changes: ChangesProjection
 
     init(database: Connection, projections: [any Projection]) throws {
         self.database = database
@@ -45,6 +45,18 @@ final class Projector {
         for projection in projections {
             try projection.apply(event, to: database)
         }
+    }
+
+    /// Writes what the engine's projection folded from one submission's events, so that a
+    /// failure belongs to that submission.
+    func finishSubmission() throws {
+        try changes.flush()
+    }
+
+    /// Forgets what was folded from a submission whose changes were rolled back, and every
+    /// change kept in memory; the next events read their changes from the tables again.
+    func discardFolded() {
+        changes.forget()
     }
 
     func finishBatch() throws {

@@ -6,7 +6,10 @@ import SQLite
 /// gives the same rows; `snap-log` uses this on a copy of a device's database to show
 /// the state as of any event.
 public struct Replayer {
-    private let projector: Projector
+    let projector: Projector
+
+    /// Events folded between two writes of the projected rows.
+    static let batchSize = 16_384
 
     /// Prepares to replay into the projection tables of `database`.
     ///
@@ -51,8 +54,9 @@ public struct Replayer {
                 )
                 try projector.apply(event)
                 count += 1
-                // Derived values are settled in batches so the set of touched changes stays small.
-                if count % 10_000 == 0 { try projector.finishBatch() }
+                // Rows are written in batches: few statements, and memory bounded by the batch
+                // and the changes still in flight.
+                if count % Self.batchSize == 0 { try projector.finishBatch() }
             }
             try projector.finishBatch()
             return count

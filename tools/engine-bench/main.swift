@@ -3,7 +3,8 @@
 //   replay N     rebuilding every projection from a log of N events: events per second and
 //                peak memory; run for several sizes to see that memory stays flat
 //
-// Usage: engine-bench [transitions | replay EVENTS]   (no argument: all, in child processes)
+// Usage: engine-bench [transitions | replay EVENTS [--keep-log PATH]]
+//   (no argument: all, in child processes; --keep-log writes the log to PATH once and reuses it)
 // The scratch database lives under /var/tmp, on a real disk, so fsync costs what it costs.
 
 import Foundation
@@ -147,11 +148,17 @@ func writeSyntheticLog(_ path: String, eventCount: Int) throws {
     }
 }
 
-/// Rebuilds every projection from a synthetic log of `eventCount` events.
-func benchmarkReplay(eventCount: Int) throws {
+/// Rebuilds every projection from a synthetic log of `eventCount` events; with `keptLog`, the
+/// log is written there once and later runs replay a copy of it (to profile the replay alone).
+func benchmarkReplay(eventCount: Int, keptLog: String?) throws {
     let path = scratchDatabase()
     defer { removeScratch(path) }
-    try writeSyntheticLog(path, eventCount: eventCount)
+    if let keptLog {
+        if !FileManager.default.fileExists(atPath: keptLog) { try writeSyntheticLog(keptLog, eventCount: eventCount) }
+        try FileManager.default.copyItem(atPath: keptLog, toPath: path)
+    } else {
+        try writeSyntheticLog(path, eventCount: eventCount)
+    }
     let database = try StateDatabase.open(path: path)
     try database.execute("PRAGMA synchronous = OFF")
     let memoryBefore = peakMemoryKiB()
@@ -185,11 +192,12 @@ switch arguments.first {
 case "transitions":
     try await benchmarkTransitions()
 case "replay":
-    try benchmarkReplay(eventCount: Int(arguments.dropFirst().first ?? "") ?? 1_000_000)
+    let keptLog = arguments.count >= 4 && arguments[2] == "--keep-log" ? arguments[3] : nil
+    try benchmarkReplay(eventCount: Int(arguments.dropFirst().first ?? "") ?? 1_000_000, keptLog: keptLog)
 case nil:
     try runChild(["transitions"])
     for size in [100_000, 1_000_000] { try runChild(["replay", String(size)]) }
 default:
-    print("usage: engine-bench [transitions | replay EVENTS]")
+    print("usage: engine-bench [transitions | replay EVENTS [--keep-log PATH]]")
     exit(64)
 }
