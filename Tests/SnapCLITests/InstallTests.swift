@@ -72,7 +72,9 @@ struct InstallTests {
         let colored = Rule(
             "GET",
             "/v2/snaps?snaps=x",
-            Replies.sync([Replies.snap("x"), Replies.snap("y", ["publisher": unproven]), Replies.snap("z", ["publisher": .null])])
+            Replies.sync([
+                Replies.snap("x"), Replies.snap("y", ["publisher": unproven]), Replies.snap("z", ["publisher": .null]),
+            ])
         )
         let starred: JSONValue = ["id": "p", "username": "u", "display-name": "U", "validation": "starred"]
         let variants: [[String: JSONValue]] = [
