@@ -11,7 +11,8 @@ import Glibc
 /// While it waits it follows the first task that is `Doing`: with a progress total of
 /// 1 it shows a spinner labelled with the task's summary and prints each new last log
 /// line of that task (also when standard output is not a terminal); with a larger total
-/// it shows a bar. Spinner and bar are drawn only on a terminal.
+/// it shows a bar. Spinner and bar are drawn only on a terminal. Ctrl-C asks the daemon
+/// to abort the change once, and the waiting goes on until the change is over.
 struct ChangeWaiter {
     let connection: DaemonConnection
     let console: Console
@@ -24,9 +25,15 @@ struct ChangeWaiter {
     func wait(for id: String) throws(CommandFailure) -> ChangeRecord {
         var meter = ProgressMeter(console: console)
         var lastLog = ""
+        var aborted = false
         defer { meter.finish() }
+        Interruption.startCatching()
 
         while true {
+            if Interruption.takeReceived(), !aborted {
+                aborted = true
+                _ = try? connection.postSync("/v2/changes/\(id)", text: "{\"action\":\"abort\"}\n")
+            }
             let reply: SyncReply<JSONValue>
             do {
                 reply = try connection.get("/v2/changes/\(id)")

@@ -24,8 +24,14 @@ final class DaemonConnection {
         allowsInteraction = console.inputIsTerminal
     }
 
-    /// `GET path?query` and the sync `result`.
-    func get(_ path: String, query: [(String, String)] = []) throws(ClientError) -> SyncReply<JSONValue> {
+    /// `GET path?query` and the sync `result`, within `timeout` seconds (120 unless told).
+    func get(
+        _ path: String,
+        query: [(String, String)] = [],
+        timeout: Double = 120
+    ) throws(ClientError) -> SyncReply<JSONValue> {
+        client.timeout = timeout
+        defer { client.timeout = 120 }
         let reply = try client.sync(JSONValue.self, request("GET", path, query: query))
         note(reply.notes)
         return reply

@@ -1,5 +1,8 @@
+import SnapAPI
+
 /// `snap version`: this client's version, then the daemon's, its series, the operating
-/// system and the kernel.
+/// system and the kernel. Like the real client it gives the daemon 25 seconds, and
+/// reports it `unavailable` (series `-`) when it does not answer or answers an error.
 struct VersionCommand {
     let context: CommandContext
 
@@ -7,12 +10,9 @@ struct VersionCommand {
     static let clientVersion = "0.1-swift"
 
     func run() throws(CommandFailure) {
-        let info: SnapRecord
-        do {
-            info = SnapRecord(json: try context.connection.get("/v2/system-info").result)
-        } catch {
-            throw ErrorReport.failure(for: error)
-        }
+        let unavailable: JSONValue = ["version": "unavailable", "series": "-"]
+        let reply = try? context.connection.get("/v2/system-info", timeout: 25)
+        let info = SnapRecord(json: reply?.result ?? unavailable)
         let osRelease = info.json["os-release"]
         var table = Table()
         table.append(["snap", Self.clientVersion])

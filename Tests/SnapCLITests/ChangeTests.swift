@@ -131,4 +131,46 @@ struct ChangeTests {
         try await expectSameBehaviour(["abort", "9999"], Self.rules)
         try await expectSameBehaviour(["abort", "2", "3"], Self.rules)
     }
+
+    @Test("Ctrl-C while waiting asks once for an abort, then waits for the change to end")
+    func interrupt() async throws {
+        let rules = [
+            Rule(
+                "GET",
+                "/v2/changes/5",
+                Replies.sync(Replies.change("5", "Undone", tasks: [Replies.task("1", "Download", "Undone")])),
+                after: (method: "POST", target: "/v2/changes/5")
+            ),
+            Rule("POST", "/v2/snaps/bar", Replies.async("5")),
+            Rule(
+                "GET",
+                "/v2/changes/5",
+                Replies.sync(Replies.change("5", "Doing", tasks: [Replies.task("1", "Download", "Doing")]))
+            ),
+            Rule(
+                "POST",
+                "/v2/changes/5",
+                Replies.sync(Replies.change("5", "Abort", tasks: [Replies.task("1", "Download", "Abort")]))
+            ),
+        ]
+        let root = try ScratchRoot()
+        var outputs: [ClientOutput] = []
+        var requests: [[RecordedRequest]] = []
+        for binary in [Clients.reference, Clients.ours] {
+            let daemon = try FakeDaemon(root: root.path, rules: rules)
+            let output = try await offPool {
+                try Clients.run(binary, ["install", "bar"], root: root.path) { process in
+                    // Interrupt once the client is polling the change.
+                    while daemon.requests.filter({ $0.method == "GET" }).count < 2 { usleep(10_000) }
+                    process.interrupt()
+                }
+            }
+            await daemon.stop()
+            outputs.append(output)
+            requests.append(daemon.requests.filter { $0.method == "POST" })
+        }
+        #expect(outputs[1] == outputs[0])
+        #expect(requests[1] == requests[0])
+        #expect(requests[1].last?.body == "{\"action\":\"abort\"}\n")
+    }
 }

@@ -34,7 +34,8 @@ enum Clients {
         _ arguments: [String],
         root: String,
         environment extra: [String: String] = [:],
-        directory: String? = nil
+        directory: String? = nil,
+        whileRunning: (Process) -> Void = { _ in }
     ) throws -> ClientOutput {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -61,6 +62,7 @@ enum Clients {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        whileRunning(process)
         process.waitUntilExit()
         return ClientOutput(
             standardOutput: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",

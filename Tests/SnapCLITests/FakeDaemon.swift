@@ -12,15 +12,19 @@ struct Reply: Sendable {
 /// What the fake daemon answers to requests whose method and target match: `target` is
 /// the path with its decoded query (`/v2/snaps?snaps=a,b`), or a prefix ending in `*`.
 /// Replies are given in turn; the last one repeats.
+/// A rule with `after` applies only once a request matching that method and target
+/// has arrived.
 struct Rule: Sendable {
     var method: String
     var target: String
     var replies: [Reply]
+    var after: (method: String, target: String)?
 
-    init(_ method: String, _ target: String, _ replies: Reply...) {
+    init(_ method: String, _ target: String, _ replies: Reply..., after: (method: String, target: String)? = nil) {
         self.method = method
         self.target = target
         self.replies = replies
+        self.after = after
     }
 
     func matches(method: String, target: String) -> Bool {
@@ -98,7 +102,13 @@ final class FakeDaemon: Sendable {
         let recorded = record(request, target: target)
         let reply = script.state.withLock { state -> Reply? in
             state.requests.append(recorded)
-            guard let index = state.rules.firstIndex(where: { $0.matches(method: recorded.method, target: target) })
+            let seen = state.requests
+            guard
+                let index = state.rules.firstIndex(where: { rule in
+                    guard rule.matches(method: recorded.method, target: target) else { return false }
+                    guard let after = rule.after else { return true }
+                    return seen.dropLast().contains { $0.method == after.method && $0.target == after.target }
+                })
             else { return nil }
             let count = state.served[index, default: 0]
             state.served[index] = count + 1

@@ -72,7 +72,9 @@ struct InstallTests {
         let colored = Rule(
             "GET",
             "/v2/snaps?snaps=x",
-            Replies.sync([Replies.snap("x"), Replies.snap("y", ["publisher": unproven]), Replies.snap("z", ["publisher": .null])])
+            Replies.sync([
+                Replies.snap("x"), Replies.snap("y", ["publisher": unproven]), Replies.snap("z", ["publisher": .null]),
+            ])
         )
         let starred: JSONValue = ["id": "p", "username": "u", "display-name": "U", "validation": "starred"]
         let variants: [[String: JSONValue]] = [
@@ -250,22 +252,44 @@ struct InstallTests {
         }
     }
 
-    @Test("warnings reported by the daemon are announced after the output")
+    @Test("warnings reported by the daemon are announced after the output unless already seen")
     func warnings() async throws {
         let change = Replies.change("8", "Done", tasks: [Replies.task("81", "x", "Done")])
-        let warned: [String: JSONValue] = ["warning-count": 3, "warning-timestamp": .string(Replies.time())]
-        try await expectSameBehaviour(
-            ["install", "bar"],
-            [
+        for count in [1, 3] {
+            let warned: [String: JSONValue] = [
+                "warning-count": .integer(Int64(count)), "warning-timestamp": .string(Replies.time()),
+            ]
+            let rules = [
                 Rule("POST", "/v2/snaps/bar", Replies.async("8")),
                 Rule(
                     "GET",
                     "/v2/changes/8",
-                    Replies.sync(change, extra: ["warning-count": 1, "warning-timestamp": .string(Replies.time())])
+                    Replies.sync(change, extra: ["warning-count": 2, "warning-timestamp": .string(Replies.time())])
                 ),
                 Rule("GET", "/v2/snaps?snaps=bar", Replies.sync([Self.bar], extra: warned)),
             ]
-        )
+            try await expectSameBehaviour(["install", "bar"], rules)
+            for (seen, announced) in [(Replies.time(hours: 1), false), (Replies.time(hours: -1), true)] {
+                // The real client reads the file under the root, in the home directory the
+                // password database gives.
+                let comparison = try await expectSameBehaviour(["install", "bar"], rules) { root in
+                    let home = root + String(cString: getpwuid(getuid()).pointee.pw_dir)
+                    try FileManager.default.createDirectory(atPath: home + "/.snap", withIntermediateDirectories: true)
+                    try Data("{\"timestamp\":\"\(seen)\"}".utf8).write(
+                        to: URL(fileURLWithPath: home + "/.snap/warnings.json")
+                    )
+                }
+                #expect(comparison.ours.standardError.contains("WARNING: ") == announced)
+            }
+        }
+        let listRules = [
+            Rule(
+                "GET",
+                "/v2/snaps",
+                Replies.sync([Self.bar], extra: ["warning-count": 1, "warning-timestamp": .string(Replies.time())])
+            )
+        ]
+        try await expectSameBehaviour(["list"], listRules)
     }
 
     @Test("without a daemon, the error names the socket")

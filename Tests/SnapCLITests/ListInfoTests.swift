@@ -132,9 +132,11 @@ struct ListInfoTests {
         let comparison = try await compareIgnoringFirstLine(["version"], rules)
         // The first line names each client's own version, which differ by design.
         #expect(comparison.ours.standardOutput.hasPrefix("snap    0.1-swift\n"))
+        try await compareIgnoringFirstLine(["version"], [Rule("GET", "*", Replies.error(500, "broken"))])
     }
 
     /// Like ``expectSameBehaviour`` but leaves out the first line of standard output.
+    @discardableResult
     private func compareIgnoringFirstLine(_ arguments: [String], _ rules: [Rule]) async throws -> Comparison {
         let root = try ScratchRoot()
         var outputs: [ClientOutput] = []

@@ -20,9 +20,15 @@ struct ProgressTests {
             "GET",
             "/v2/changes/5",
             Replies.sync(Replies.change("5", "Doing", tasks: [Replies.task("1", "Ensure prerequisites", "Doing")])),
-            Replies.sync(Replies.change("5", "Doing", tasks: [Replies.task("1", "Ensure prerequisites", "Doing", log: [log])])),
             Replies.sync(
-                Replies.change("5", "Doing", tasks: [Replies.task("2", "Download snap \"bar\"", "Doing", done: 250, total: 1000)])
+                Replies.change("5", "Doing", tasks: [Replies.task("1", "Ensure prerequisites", "Doing", log: [log])])
+            ),
+            Replies.sync(
+                Replies.change(
+                    "5",
+                    "Doing",
+                    tasks: [Replies.task("2", "Download snap \"bar\"", "Doing", done: 250, total: 1000)]
+                )
             ),
             Replies.sync(Replies.change("5", "Done", tasks: [Replies.task("2", "Download snap \"bar\"", "Done")]))
         )

@@ -35,7 +35,9 @@ final class ScriptedServer: Sendable {
     init(replies: [Reply]) throws {
         path = "/tmp/snap-client-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).socket"
         shared = Shared(State(replies: replies))
-        listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec, so that programs other tests start at the same time do not keep
+        // a copy of the socket open after the server closes it.
+        listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path.utf8) }
@@ -54,8 +56,12 @@ final class ScriptedServer: Sendable {
     deinit {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
-        for descriptor in shared.state.withLock({ $0.open }) {
-            shutdown(descriptor, Int32(SHUT_RDWR))
+        // Under the lock, so that no descriptor number is shut down after its connection
+        // closed it and something else reused the number.
+        shared.state.withLock { state in
+            for descriptor in state.open {
+                shutdown(descriptor, Int32(SHUT_RDWR))
+            }
         }
         unlink(path)
     }
@@ -69,6 +75,7 @@ final class ScriptedServer: Sendable {
         while true {
             let descriptor = accept(listener, nil, nil)
             guard descriptor >= 0 else { return }
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
             shared.state.withLock {
                 $0.connections += 1
                 $0.open.append(descriptor)
@@ -89,7 +96,10 @@ final class ScriptedServer: Sendable {
             _ = reply.bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             if reply.close { break }
         }
-        close(descriptor)
+        shared.state.withLock { state in
+            state.open.removeAll { $0 == descriptor }
+            close(descriptor)
+        }
     }
 
     /// Reads one request: the head, then a Content-Length or chunked body.
