@@ -132,7 +132,8 @@ let package = Package(
         .executableTarget(
             name: "snapd",
             dependencies: ["SnapdAPI", "SnapdHTTP", "SnapManager", "StateEngine", "SnapPaths", "SnapLogging"],
-            swiftSettings: strictSwift
+            swiftSettings: strictSwift,
+            linkerSettings: staticStdlibWithFoundationEssentials
         ),
 
         /// The command-line client, including `snap pack`.

@@ -5,8 +5,10 @@ import SnapClient
 import Glibc
 #endif
 
-/// Waits for a change the way the real client does: polls `GET /v2/changes/ID` at once
-/// and then every 100 ms until the change is ready.
+/// Waits for a change as the real client does, polling `GET /v2/changes/ID` until the
+/// change is ready: at once, then after 5, 10, 20 and 40 ms, then every 100 ms. Most local
+/// changes take a few milliseconds, so the short first pauses spare a user the real
+/// client's fixed 100 ms wait, and the longer ones keep a slow change cheap to follow.
 ///
 /// While it waits it follows the first task that is `Doing`: with a progress total of
 /// 1 it shows a spinner labelled with the task's summary and prints each new last log
@@ -26,6 +28,7 @@ struct ChangeWaiter {
         var meter = ProgressMeter(console: console)
         var lastLog = ""
         var aborted = false
+        var pauses = [5, 10, 20, 40][...]
         defer { meter.finish() }
         Interruption.startCatching()
 
@@ -64,7 +67,8 @@ struct ChangeWaiter {
                 meter.finish()
                 return try outcome(of: change)
             }
-            var pause = timespec(tv_sec: 0, tv_nsec: 100_000_000)
+            let milliseconds = pauses.popFirst() ?? 100
+            var pause = timespec(tv_sec: 0, tv_nsec: milliseconds * 1_000_000)
             nanosleep(&pause, nil)
         }
     }

@@ -66,6 +66,7 @@ struct SideloadRoute {
             let change = try services.snaps.installChange(request, installed: installed)
             let id = try await services.engine.addChange(change)
             services.removeUpload(path, whenDone: id)
+            await services.settle(id)
             return .async(change: String(id))
         } catch {
             unlink(path)

@@ -74,6 +74,7 @@ struct SnapActionRoute {
             throw HTTPError.badRequest("unknown action \(body.action)")
         }
         let id = try await services.engine.addChange(change)
+        await services.settle(id)
         return .async(change: String(id))
     }
 
@@ -107,6 +108,7 @@ struct MultiSnapAction {
             }
             let change = try services.snaps.removeChange(installed)
             let id = try await services.engine.addChange(change)
+            await services.settle(id)
             return .async(change: String(id))
         case "install", "refresh":
             throw HTTPError.badRequest("cannot \(body.action) snaps: this daemon has no store")

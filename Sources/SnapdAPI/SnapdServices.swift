@@ -13,8 +13,12 @@ public struct SnapdServices: Sendable {
     /// The daemon's version, as `snap version` prints it.
     public let version: String
 
+    /// Read-only connections for the routes' reads.
+    let readers: StateReaders
+
     public init(engine: Engine, snaps: SnapManager, paths: SnapPaths, logger: Logger, version: String) {
         self.engine = engine
+        self.readers = StateReaders(path: engine.path)
         self.snaps = snaps
         self.paths = paths
         self.logger = logger
@@ -24,8 +28,8 @@ public struct SnapdServices: Sendable {
     /// Where uploaded snap files wait until their install change is done.
     public var uploadDirectory: String { paths.snapBlobDirectory + "/.upload" }
 
-    /// Reads the projections with every committed event applied.
+    /// Reads the projections as of the last commit, without waiting for the writer.
     func read<Result: Sendable>(_ body: @Sendable @escaping (Connection) throws -> Result) async throws -> Result {
-        try await engine.withDatabase(body)
+        try await readers.read(body)
     }
 }
