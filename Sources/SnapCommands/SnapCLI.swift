@@ -7,9 +7,13 @@ public enum SnapCLI {
     /// Runs `arguments` (without the program name) and returns the exit status.
     public static func run(_ arguments: [String]) -> Int32 {
         let console = Console()
-        if arguments.isEmpty || arguments == ["--help"] || arguments == ["-h"] {
+        if arguments.isEmpty || arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
             console.out(RootHelp.text)
             return 0
+        }
+        // `snap help COMMAND` is `snap COMMAND --help`.
+        if arguments.first == "help", arguments.count > 1 {
+            return run(Array(arguments.dropFirst()) + ["--help"])
         }
 
         let parsed: ParsedArguments
