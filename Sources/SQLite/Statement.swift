@@ -4,6 +4,15 @@ import CSQLite3
 /// returns. The C macro is a cast of -1, which Swift cannot import.
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+/// Where `bytes` start, as SQLite takes text: never a null pointer, which SQLite would bind
+/// as NULL rather than as empty text.
+private func textStart(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafePointer<CChar> {
+    UnsafeRawPointer(bytes.baseAddress ?? ("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+/// SQLITE_UTF8, as the encoding argument of sqlite3_bind_text64.
+private let textEncoding = UInt8(SQLITE_UTF8)
+
 /// A prepared statement, finalized when the last reference goes away.
 ///
 /// Belongs to one ``Connection`` and, like it, must stay on one thread at a time.
@@ -40,9 +49,24 @@ public final class Statement {
         try check(sqlite3_bind_double(handle, index, value))
     }
 
-    /// Binds a copy of `value` as UTF-8 text to the 1-based parameter `index`.
+    /// Binds a copy of `value` as UTF-8 text to the 1-based parameter `index`: all of its
+    /// bytes, NUL bytes included.
     public func bind(_ value: String, at index: Int32) throws {
-        let code = value.withCString { sqlite3_bind_text(handle, index, $0, -1, transient) }
+        var value = value
+        let code = value.withUTF8 { bytes in
+            sqlite3_bind_text64(handle, index, textStart(bytes), UInt64(bytes.count), transient, textEncoding)
+        }
+        try check(code)
+    }
+
+    /// Binds `text` (UTF-8) to the 1-based parameter `index` without copying it: SQLite reads
+    /// the bytes in place (`SQLITE_STATIC`) whenever the statement is stepped.
+    ///
+    /// The caller guarantees that the bytes stay valid and unchanged until the parameter is
+    /// bound again, ``clearBindings()`` is called or the statement goes away; a statement
+    /// stepped after the bytes are gone reads freed memory.
+    public func bind(unsafeText text: UnsafeBufferPointer<UInt8>, at index: Int32) throws {
+        let code = sqlite3_bind_text64(handle, index, textStart(text), UInt64(text.count), nil, textEncoding)
         try check(code)
     }
 
@@ -73,6 +97,11 @@ public final class Statement {
         for (offset, value) in values.enumerated() {
             try value.bind(to: self, at: Int32(offset + 1))
         }
+    }
+
+    /// Sets every parameter to NULL (sqlite3_clear_bindings), releasing what they held.
+    public func clearBindings() {
+        sqlite3_clear_bindings(handle)
     }
 
     /// The largest parameter number the statement uses (sqlite3_bind_parameter_count).
@@ -147,6 +176,35 @@ public final class Statement {
 
     /// Column `index` as text, or nil for NULL.
     public func optionalString(_ index: Int32) -> String? { isNull(index) ? nil : string(index) }
+
+    /// Calls `body` with column `index` of the current row as UTF-8 text, read in place
+    /// (empty for NULL): no string is built.
+    ///
+    /// The bytes are valid only inside `body`: stepping or resetting the statement, or reading
+    /// the same column as another type, frees them.
+    public func withUTF8<Result>(
+        column index: Int32,
+        _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
+    ) rethrows -> Result {
+        guard let text = sqlite3_column_text(handle, index) else {
+            return try body(UnsafeBufferPointer(start: nil, count: 0))
+        }
+        return try body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index))))
+    }
+
+    /// Calls `body` with column `index` of the current row as a blob, read in place (empty
+    /// for NULL or an empty value); text gives its bytes without a terminating NUL.
+    ///
+    /// The bytes are valid only inside `body`, as with ``withUTF8(column:_:)``.
+    public func withUnsafeBytes<Result>(
+        column index: Int32,
+        _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) rethrows -> Result {
+        guard let blob = sqlite3_column_blob(handle, index) else {
+            return try body(UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        return try body(UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(handle, index))))
+    }
 
     /// Column `index` as bytes.
     public func bytes(_ index: Int32) -> [UInt8] {

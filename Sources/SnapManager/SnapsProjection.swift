@@ -7,6 +7,10 @@ import StateEngine
 public struct SnapsProjection: Projection {
     public let name = "snaps"
     public let tables = ["snap_revisions", "snaps"]
+    /// Only these events change the tables; a rebuild builds no other event for them.
+    public let eventTypes: Set<String>? = [
+        SnapEvent.linked, SnapEvent.unlinked, SnapEvent.revisionRemoved, SnapEvent.revisionRestored,
+    ]
 
     public init() {}
 

@@ -7,36 +7,25 @@ extension ChangesProjection {
     typealias Span = PayloadScanner.Span
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
-    /// What folding did with an event.
-    enum FoldOutcome {
-        case folded
-        case needsStatement
-        case notOurs
-    }
-
-    /// Folds `event` into its change's image when the payload and the image allow it.
-    func fold(_ event: Event, changeID: Int64) throws -> FoldOutcome {
-        var payload = event.payload
-        return try payload.withUTF8 { bytes in
-            let folded: Bool
-            switch event.type {
-            case EventType.taskStatus: folded = try foldTaskStatus(event, changeID, bytes)
-            case EventType.taskLog: folded = try foldTaskLog(event, changeID, bytes)
-            case EventType.taskProgress: folded = try foldTaskProgress(event, changeID, bytes)
-            case EventType.taskAdded: folded = try foldTaskAdded(event, changeID, bytes)
-            case EventType.changeAdded: folded = try foldChangeAdded(event, changeID, bytes)
-            case EventType.taskData: folded = try foldTaskData(event, changeID, bytes)
-            case EventType.changeData: folded = try foldChangeData(changeID, bytes)
-            case EventType.changeAbort: folded = try foldChangeAbort(changeID)
-            default: return .notOurs
-            }
-            return folded ? .folded : .needsStatement
+    /// Folds `event` into its change's image when the payload and the image allow it; false
+    /// when its statement must apply it.
+    func fold(_ event: EventFields, _ kind: EngineEventKind, changeID: Int64) throws -> Bool {
+        let bytes = event.payload
+        switch kind {
+        case .taskStatus: return try foldTaskStatus(event, changeID, bytes)
+        case .taskLog: return try foldTaskLog(event, changeID, bytes)
+        case .taskProgress: return try foldTaskProgress(event, changeID, bytes)
+        case .taskAdded: return try foldTaskAdded(event, changeID, bytes)
+        case .changeAdded: return try foldChangeAdded(event, changeID, bytes)
+        case .taskData: return try foldTaskData(event, changeID, bytes)
+        case .changeData: return try foldChangeData(changeID, bytes)
+        case .changeAbort: return try foldChangeAbort(changeID)
         }
     }
 
     // MARK: Changes
 
-    private func foldChangeAdded(_ event: Event, _ changeID: Int64, _ bytes: Bytes) throws -> Bool {
+    private func foldChangeAdded(_ event: EventFields, _ changeID: Int64, _ bytes: Bytes) throws -> Bool {
         guard let members = Self.members(of: bytes, "kind", "summary", "status", "data", "snap-names"),
             let kind = members.0.flatMap({ PayloadScanner.text($0, in: bytes) }),
             let summary = members.1.flatMap({ PayloadScanner.text($0, in: bytes) }),
@@ -53,7 +42,7 @@ extension ChangesProjection {
             explicitStatus: explicitStatus,
             ready: 0,
             err: nil,
-            spawnTime: event.time,
+            spawnTime: event.timeText,
             readyTime: nil,
             data: data,
             abortRequested: 0
@@ -89,7 +78,7 @@ extension ChangesProjection {
 
     // MARK: Tasks
 
-    private func foldTaskAdded(_ event: Event, _ changeID: Int64, _ bytes: Bytes) throws -> Bool {
+    private func foldTaskAdded(_ event: EventFields, _ changeID: Int64, _ bytes: Bytes) throws -> Bool {
         guard let taskID = event.taskID,
             let members = Self.members(of: bytes, "kind", "summary", "status", "data", "wait-for"),
             let kind = members.0.flatMap({ PayloadScanner.text($0, in: bytes) }),
@@ -107,7 +96,7 @@ extension ChangesProjection {
                 kind: kind,
                 summary: summary,
                 status: status ?? TaskStatus.do.rawValue,
-                spawnTime: event.time,
+                spawnTime: event.timeText,
                 readyTime: nil,
                 progressLabel: "",
                 progressDone: 0,
@@ -122,14 +111,14 @@ extension ChangesProjection {
         return true
     }
 
-    private func foldTaskStatus(_ event: Event, _ changeID: Int64, _ bytes: Bytes) throws -> Bool {
+    private func foldTaskStatus(_ event: EventFields, _ changeID: Int64, _ bytes: Bytes) throws -> Bool {
         guard let (image, index) = try task(of: event, changeID),
             let members = Self.members(of: bytes, "status", "error"),
             let status = members.0.flatMap({ PayloadScanner.text($0, in: bytes) }),
             let error = Self.optionalText(members.1, bytes)
         else { return false }
 
-        let readyTime = Self.isReadyStatusText(status) ? event.time : nil
+        let readyTime = Self.isReadyStatusText(status) ? event.timeText : nil
         image.modifyTask(at: index) { task in
             task.status = status
             if let error { task.error = error }
@@ -139,7 +128,7 @@ extension ChangesProjection {
         return true
     }
 
-    private func foldTaskProgress(_ event: Event, _ changeID: Int64, _ bytes: Bytes) throws -> Bool {
+    private func foldTaskProgress(_ event: EventFields, _ changeID: Int64, _ bytes: Bytes) throws -> Bool {
         guard let (image, index) = try task(of: event, changeID),
             let members = Self.members(of: bytes, "label", "done", "total"),
             let label = members.0.flatMap({ PayloadScanner.text($0, in: bytes) }),
@@ -156,7 +145,7 @@ extension ChangesProjection {
         return true
     }
 
-    private func foldTaskLog(_ event: Event, _ changeID: Int64, _ bytes: Bytes) throws -> Bool {
+    private func foldTaskLog(_ event: EventFields, _ changeID: Int64, _ bytes: Bytes) throws -> Bool {
         guard let taskID = event.taskID, let members = Self.members(of: bytes, "line"),
             let line = members.0.flatMap({ PayloadScanner.text($0, in: bytes) }),
             let image = try image(for: changeID)
@@ -167,7 +156,7 @@ extension ChangesProjection {
         return true
     }
 
-    private func foldTaskData(_ event: Event, _ changeID: Int64, _ bytes: Bytes) throws -> Bool {
+    private func foldTaskData(_ event: EventFields, _ changeID: Int64, _ bytes: Bytes) throws -> Bool {
         guard let (image, index) = try task(of: event, changeID), let (key, value) = Self.keyAndValue(bytes),
             let data = Self.setting(key, to: value, in: image.tasks[index].data)
         else { return false }
@@ -179,7 +168,7 @@ extension ChangesProjection {
 
     /// The image holding the event's task and the task's position; nil when the task is not
     /// one of the change's (the statement then decides what happens).
-    private func task(of event: Event, _ changeID: Int64) throws -> (ChangeImage, Int)? {
+    private func task(of event: EventFields, _ changeID: Int64) throws -> (ChangeImage, Int)? {
         guard let taskID = event.taskID, let image = try image(for: changeID),
             let index = image.index(ofTask: taskID)
         else { return nil }

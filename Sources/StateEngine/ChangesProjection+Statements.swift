@@ -7,21 +7,22 @@ import SQLite
 /// with SQLite's JSON functions, and its change's derived values are refreshed by queries.
 extension ChangesProjection {
     /// Applies `event` with its statement; its change is refreshed at the next flush.
-    func applyStatement(_ event: Event, changeID: Int64) throws {
-        guard let statement = statements[event.type] else { return }
+    func applyStatement(_ event: EventFields, _ kind: EngineEventKind, changeID: Int64) throws {
+        guard let statement = statements[kind] else { return }
+        let payload = event.payloadText
         // Each statement uses the parameters it needs, numbered as below; bind only those.
         let count = statement.parameterCount
         try statement.bind(changeID, at: 1)
         if count >= 2 { try event.taskID.bind(to: statement, at: 2) }
-        if count >= 3 { try statement.bind(event.payload, at: 3) }
-        if count >= 4 { try statement.bind(event.time, at: 4) }
+        if count >= 3 { try statement.bind(payload, at: 3) }
+        if count >= 4 { try statement.bind(event.timeText, at: 4) }
         if count >= 5 { try statement.bind(event.sequence, at: 5) }
         defer { statement.reset() }
         try statement.step()
-        if event.type == EventType.changeAdded {
-            try database.cached(Self.insertChangeSnaps).run(changeID, event.payload)
-        } else if event.type == EventType.taskAdded {
-            try database.cached(Self.insertEdges).run(event.taskID, event.payload)
+        if kind == .changeAdded {
+            try database.cached(Self.insertChangeSnaps).run(changeID, payload)
+        } else if kind == .taskAdded {
+            try database.cached(Self.insertEdges).run(event.taskID, payload)
         }
         refreshedWithSQL.insert(changeID)
     }

@@ -24,7 +24,7 @@ final class ChangesProjection {
     private static let maximumKeptImages = 10_000
 
     let database: Connection
-    let statements: [String: Statement]
+    let statements: [EngineEventKind: Statement]
     private var images: [Int64: ChangeImage] = [:]
     private var lastImage: ChangeImage?
     private var touched: [ChangeImage] = []
@@ -46,9 +46,10 @@ final class ChangesProjection {
 
     init(database: Connection) throws {
         self.database = database
-        var statements: [String: Statement] = [:]
+        var statements: [EngineEventKind: Statement] = [:]
         for (type, sql) in Self.applySQL {
-            statements[type] = try database.prepare(sql)
+            guard let kind = EngineEventKind(type) else { continue }
+            statements[kind] = try database.prepare(sql)
         }
         self.statements = statements
         self.inserters = Inserters(database: database)
@@ -59,15 +60,12 @@ final class ChangesProjection {
     }
 
     /// Applies one of the engine's own events; other events are ignored.
-    func apply(_ event: Event) throws {
-        guard let changeID = event.changeID else { return }
+    func apply(_ event: EventFields) throws {
+        guard let changeID = event.changeID, let kind = event.kind else { return }
         defer { highestChangeID = max(highestChangeID, changeID) }
-        guard foldsEvents else {
-            if Self.applySQL[event.type] != nil { try applyWithSQL(event, changeID: changeID) }
-            return
-        }
-        if try fold(event, changeID: changeID) == .needsStatement {
-            try applyWithSQL(event, changeID: changeID)
+        guard foldsEvents else { return try applyWithSQL(event, kind, changeID: changeID) }
+        if try !fold(event, kind, changeID: changeID) {
+            try applyWithSQL(event, kind, changeID: changeID)
         }
     }
 
@@ -142,32 +140,32 @@ final class ChangesProjection {
     }
 
     /// Writes what was folded, forgets every image, and applies `event` with its statement.
-    private func applyWithSQL(_ event: Event, changeID: Int64) throws {
+    private func applyWithSQL(_ event: EventFields, _ kind: EngineEventKind, changeID: Int64) throws {
         try flush()
         images.removeAll()
         lastImage = nil
         eventsAppliedWithStatements += 1
-        try applyStatement(event, changeID: changeID)
+        try applyStatement(event, kind, changeID: changeID)
     }
 
     // MARK: Writing
 
     private func writeChanges() throws {
         let inserted = touched.filter { $0.change != nil && !$0.isChangeStored }
-        try inserters.changes.insert(inserted.count) { statement, row, first in
+        try inserters.changes.insert(inserted.count) { values, row in
             let image = inserted[row]
             guard let change = image.change else { return }
-            try statement.bind(image.id, at: first)
-            try statement.bind(change.kind, at: first + 1)
-            try statement.bind(change.summary, at: first + 2)
-            try statement.bind(change.status, at: first + 3)
-            try change.explicitStatus.bind(to: statement, at: first + 4)
-            try statement.bind(change.ready, at: first + 5)
-            try change.err.bind(to: statement, at: first + 6)
-            try statement.bind(change.spawnTime, at: first + 7)
-            try change.readyTime.bind(to: statement, at: first + 8)
-            try Self.bindUnlessDefault(change.data, "{}", to: statement, at: first + 9)
-            try statement.bind(change.abortRequested, at: first + 10)
+            try values.add(image.id)
+            try values.add(change.kind)
+            try values.add(change.summary)
+            try values.add(change.status)
+            try values.add(change.explicitStatus)
+            try values.add(change.ready)
+            try values.add(change.err)
+            try values.add(change.spawnTime)
+            try values.add(change.readyTime)
+            try Self.addUnlessUsual(change.data, "{}", to: &values)
+            try values.add(change.abortRequested)
         }
 
         for image in touched where image.isChangeStored && image.isChangeModified {
@@ -189,21 +187,21 @@ final class ChangesProjection {
         for image in touched {
             for index in image.tasks.indices where !image.tasks[index].isStored { inserted.append((image, index)) }
         }
-        try inserters.tasks.insert(inserted.count) { statement, row, first in
+        try inserters.tasks.insert(inserted.count) { values, row in
             let image = inserted[row].image
             try image.withTask(at: inserted[row].index) { task in
-                try statement.bind(task.id, at: first)
-                try statement.bind(image.id, at: first + 1)
-                try statement.bind(task.kind, at: first + 2)
-                try statement.bind(task.summary, at: first + 3)
-                try statement.bind(task.status, at: first + 4)
-                try statement.bind(task.spawnTime, at: first + 5)
-                try task.readyTime.bind(to: statement, at: first + 6)
-                try Self.bindUnlessDefault(task.progressLabel, "", to: statement, at: first + 7)
-                try statement.bind(task.progressDone, at: first + 8)
-                try statement.bind(task.progressTotal, at: first + 9)
-                try Self.bindUnlessDefault(task.data, "{}", to: statement, at: first + 10)
-                try task.error.bind(to: statement, at: first + 11)
+                try values.add(task.id)
+                try values.add(image.id)
+                try values.add(task.kind)
+                try values.add(task.summary)
+                try values.add(task.status)
+                try values.add(task.spawnTime)
+                try values.add(task.readyTime)
+                try Self.addUnlessUsual(task.progressLabel, "", to: &values)
+                try values.add(task.progressDone)
+                try values.add(task.progressTotal)
+                try Self.addUnlessUsual(task.data, "{}", to: &values)
+                try values.add(task.error)
             }
         }
 
@@ -225,36 +223,31 @@ final class ChangesProjection {
 
     /// Snap names, edges and log lines, after the rows they refer to.
     private func writeQueuedRows() throws {
-        try inserters.snaps.insert(pendingSnaps.count) { statement, row, first in
-            try statement.bind(pendingSnaps[row].changeID, at: first)
-            try statement.bind(pendingSnaps[row].name, at: first + 1)
+        try inserters.snaps.insert(pendingSnaps.count) { values, row in
+            try values.add(pendingSnaps[row].changeID)
+            try values.add(pendingSnaps[row].name)
         }
-        try inserters.edges.insert(pendingEdges.count) { statement, row, first in
-            try statement.bind(pendingEdges[row].taskID, at: first)
-            try statement.bind(pendingEdges[row].waitsFor, at: first + 1)
+        try inserters.edges.insert(pendingEdges.count) { values, row in
+            try values.add(pendingEdges[row].taskID)
+            try values.add(pendingEdges[row].waitsFor)
         }
-        try inserters.log.insert(pendingLog.count) { statement, row, first in
-            try statement.bind(pendingLog[row].taskID, at: first)
-            try statement.bind(pendingLog[row].sequence, at: first + 1)
-            try statement.bind(pendingLog[row].line, at: first + 2)
+        try inserters.log.insert(pendingLog.count) { values, row in
+            try values.add(pendingLog[row].taskID)
+            try values.add(pendingLog[row].sequence)
+            try values.add(pendingLog[row].line)
         }
         pendingSnaps.removeAll(keepingCapacity: true)
         pendingEdges.removeAll(keepingCapacity: true)
         pendingLog.removeAll(keepingCapacity: true)
     }
 
-    /// Binds NULL for the usual value of a column, which the insert turns back into that
-    /// value (`coalesce(?, '{}')`): binding text costs SQLite an allocation and a copy.
-    private static func bindUnlessDefault(
-        _ value: String,
-        _ usual: String,
-        to statement: Statement,
-        at index: Int32
-    ) throws {
+    /// Adds NULL for the usual value of a column, which the insert turns back into that
+    /// value (`coalesce(?, '{}')`): less text to copy.
+    private static func addUnlessUsual(_ value: String, _ usual: String, to values: inout RowInserter.Values) throws {
         if value == usual {
-            try statement.bindNull(at: index)
+            try values.addNull()
         } else {
-            try statement.bind(value, at: index)
+            try values.add(value)
         }
     }
 

@@ -44,15 +44,7 @@ public struct Replayer {
             try query.bind([sequence ?? Int64.max])
             var count = 0
             while try query.step() {
-                let event = Event(
-                    sequence: query.int64(0),
-                    time: query.string(1),
-                    changeID: query.optionalInt64(2),
-                    taskID: query.optionalInt64(3),
-                    type: query.string(4),
-                    payload: query.string(5)
-                )
-                try projector.apply(event)
+                try projector.applyRow(of: query)
                 count += 1
                 // Rows are written in batches: few statements, and memory bounded by the batch
                 // and the changes still in flight.
