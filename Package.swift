@@ -136,12 +136,19 @@ let package = Package(
             linkerSettings: staticStdlibWithFoundationEssentials
         ),
 
-        /// The command-line client, including `snap pack`.
+        /// The command-line client (`snap pack` runs `snap-pack`).
         .executableTarget(
             name: "snap",
-            dependencies: ["SnapCommands", "SnapPackage"],
+            dependencies: ["SnapCommands"],
             swiftSettings: strictSwift,
             linkerSettings: staticStdlibWithFoundationEssentials
+        ),
+        /// `snap pack`, which `snap` runs: packing's libraries stay out of the client's start.
+        .executableTarget(
+            name: "snap-pack",
+            dependencies: ["SnapPackage"],
+            swiftSettings: strictSwift,
+            linkerSettings: staticStdlib
         ),
         /// Reads a copy of a device's event log offline.
         .executableTarget(

@@ -1,94 +1,30 @@
-// The `snap` entry point. `snap pack` is parsed here with the real client's option syntax
-// and error texts, and done by `PackCommand` in SnapPackage; every other command goes to
-// `SnapCLI` in SnapCommands.
+// The `snap` entry point: every command is `SnapCLI`'s in SnapCommands, except `snap pack`,
+// which runs the `snap-pack` program installed beside this one, so that the libraries
+// packing needs are loaded only when packing.
 import Glibc
 import SnapCommands
-import SnapPackage
 
-/// A command-line usage problem: the real client prints it and exits 64.
-struct UsageError: Error {
-    var message: String
+/// The directory this program was started from (`/proc/self/exe`), or nil.
+func programDirectory() -> String? {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    guard length > 0 else { return nil }
+    let path = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    guard let slash = path.lastIndex(of: "/") else { return nil }
+    return String(path[..<slash])
 }
 
-/// Parses `pack [--check-skeleton] [--filename=F] [--compression=C] [<snap-dir>] [<target-dir>]`.
-func parsePack(_ arguments: ArraySlice<String>) throws(UsageError) -> PackCommand? {
-    var command = PackCommand(options: SnapPacker.Options())
-    var positional: [String] = []
-    var remaining = arguments
-    while let argument = remaining.popFirst() {
-        guard argument.hasPrefix("-"), argument != "-", !positional.isEmpty || argument != "--" else {
-            positional.append(argument)
-            continue
-        }
-        if argument == "--" {
-            positional += remaining
-            break
-        }
-        let (flag, inlineValue) = split(argument)
-        switch flag {
-        case "--check-skeleton":
-            guard inlineValue == nil else {
-                throw UsageError(message: "bool flag `--check-skeleton' cannot have an argument")
-            }
-            command.checkSkeleton = true
-        case "--filename", "--compression":
-            guard let value = inlineValue ?? remaining.popFirst() else {
-                throw UsageError(message: "expected argument for flag `\(flag)'")
-            }
-            if flag == "--filename" { command.options.filename = value } else { command.options.compression = value }
-        case "-h", "--help":
-            return nil
-        default:
-            let name = flag.drop { $0 == "-" }
-            throw UsageError(message: "unknown flag `\(flag.hasPrefix("--") ? String(name) : String(name.prefix(1)))'")
-        }
-    }
-    if let source = positional.first { command.options.sourceDirectory = source }
-    if positional.count > 1 { command.options.targetDirectory = positional[1] }
-    return command
+/// Replaces this process with `snap-pack ARGS`; returns only when that is impossible.
+func runPack(_ arguments: [String]) -> Int32 {
+    let directory = programDirectory() ?? "."
+    let program = directory + "/snap-pack"
+    let argv = (["snap-pack"] + arguments).map { strdup($0) } + [nil]
+    execv(program, argv)
+    let reason = String(cString: strerror(errno))
+    let message = "error: cannot run \(program) for snap pack: \(reason)\n"
+    _ = message.withCString { write(2, $0, strlen($0)) }
+    return 1
 }
 
-func split(_ argument: String) -> (String, String?) {
-    guard let equals = argument.firstIndex(of: "=") else { return (argument, nil) }
-    return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
-}
-
-func write(_ text: String, to descriptor: Int32) {
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        if written < 0 && errno == EINTR { continue }
-        guard written > 0 else { return }
-        bytes = bytes.dropFirst(written)
-    }
-}
-
-let packUsage = """
-    Usage:
-      snap pack [pack-OPTIONS] [<snap-dir>] [<target-dir>]
-
-    [pack command options]
-              --check-skeleton  Validate snap-dir metadata only
-              --filename=       Output to this filename (default:
-                                <name>_<version>_<architecture>.snap)
-              --compression=    Compression to use (e.g. xz or lzo)
-
-    """
-
-let arguments = CommandLine.arguments.dropFirst()
-guard arguments.first == "pack" else {
-    exit(SnapCLI.run(Array(arguments)))
-}
-do {
-    guard let command = try parsePack(arguments.dropFirst()) else {
-        write(packUsage, to: 1)
-        exit(0)
-    }
-    let result = command.run()
-    write(result.standardOutput, to: 1)
-    write(result.standardError, to: 2)
-    exit(result.exitStatus)
-} catch {
-    write("error: \(error.message)\n", to: 2)
-    exit(64)
-}
+let arguments = Array(CommandLine.arguments.dropFirst())
+exit(arguments.first == "pack" ? runPack(Array(arguments.dropFirst())) : SnapCLI.run(arguments))
