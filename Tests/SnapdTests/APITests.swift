@@ -47,13 +47,7 @@ struct APITests {
     }
 
     private func installed(_ system: TestSystem) async throws -> String {
-        let snaps = system.root + "/tmp-snaps"
-        try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
-        _ = try await TestSnaps.core(in: snaps)
-        _ = try await TestSnaps.hello(in: snaps)
-        #expect(try await system.snap("install", "--dangerous", "./core_16_all.snap", in: snaps).status == 0)
-        #expect(try await system.snap("install", "--dangerous", "./hello_1.0_all.snap", in: snaps).status == 0)
-        return snaps
+        try await system.installCoreAndHello()
     }
 
     @Test(

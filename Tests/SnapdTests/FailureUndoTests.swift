@@ -20,12 +20,7 @@ struct FailureUndoTests {
     private func prepared() async throws -> (TestSystem, String) {
         let system = try TestSystem()
         try await system.start()
-        let snaps = system.root + "/tmp-snaps"
-        try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
-        _ = try await TestSnaps.core(in: snaps)
-        _ = try await TestSnaps.hello(in: snaps)
-        #expect(try await system.snap("install", "--dangerous", "./core_16_all.snap", in: snaps).status == 0)
-        #expect(try await system.snap("install", "--dangerous", "./hello_1.0_all.snap", in: snaps).status == 0)
+        let snaps = try await system.installCoreAndHello()
         try "data\n".write(toFile: system.root + "/var/snap/hello/x1/state", atomically: true, encoding: .utf8)
         return (system, snaps)
     }
@@ -134,12 +129,7 @@ struct FailureUndoTests {
         try #require(mount.status == 0, "\(mount)")
 
         try await system.start()
-        let snaps = system.root + "/tmp-snaps"
-        try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
-        _ = try await TestSnaps.core(in: snaps)
-        _ = try await TestSnaps.hello(in: snaps)
-        #expect(try await system.snap("install", "--dangerous", "./core_16_all.snap", in: snaps).status == 0)
-        #expect(try await system.snap("install", "--dangerous", "./hello_1.0_all.snap", in: snaps).status == 0)
+        let snaps = try await system.installCoreAndHello()
         // More data than the filesystem can hold twice.
         let big = Data(repeating: 7, count: 2_200_000)
         try big.write(to: URL(fileURLWithPath: dataDirectory + "/hello/x1/big"))

@@ -11,12 +11,7 @@ struct InstallOptionsTests {
     private func system() async throws -> (TestSystem, String) {
         let system = try TestSystem()
         try await system.start()
-        let snaps = system.root + "/tmp-snaps"
-        try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
-        _ = try await TestSnaps.core(in: snaps)
-        _ = try await TestSnaps.hello(in: snaps)
-        #expect(try await system.snap("install", "--dangerous", "./core_16_all.snap", in: snaps).status == 0)
-        return (system, snaps)
+        return (system, try await system.installCoreAndHello(hello: false))
     }
 
     @Test("devmode is kept through disable and enable, and shown by list")

@@ -74,6 +74,23 @@ final class TestSystem: @unchecked Sendable {
         }
     }
 
+    /// Packs core and hello into `tmp-snaps` under the root, installs core and, unless
+    /// told not to, hello; returns the directory holding the packed files.
+    @discardableResult
+    func installCoreAndHello(hello installHello: Bool = true) async throws -> String {
+        let snaps = root + "/tmp-snaps"
+        try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
+        _ = try await TestSnaps.core(in: snaps)
+        _ = try await TestSnaps.hello(in: snaps)
+        let core = try await snap("install", "--dangerous", "./core_16_all.snap", in: snaps)
+        guard core.status == 0 else { throw TestFailure("cannot install core: \(core)") }
+        if installHello {
+            let hello = try await snap("install", "--dangerous", "./hello_1.0_all.snap", in: snaps)
+            guard hello.status == 0 else { throw TestFailure("cannot install hello: \(hello)") }
+        }
+        return snaps
+    }
+
     // MARK: Looking at the system
 
     /// Every installed snap as the projection holds it.
