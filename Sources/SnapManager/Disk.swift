@@ -80,6 +80,32 @@ struct Disk: Sendable {
         try files.copyFile(at: source, to: destination)
     }
 
+    /// Makes `destination` a hard link to `source` (link(2), then fsync(2) of the
+    /// directory), or a durable copy when they are on different filesystems.
+    func linkOrCopyFile(_ source: String, to destination: String) throws {
+        if exists(destination) { try removeFile(destination) }
+        guard link(source, destination) == 0 else {
+            let code = errno
+            guard code == EXDEV || code == EPERM || code == EMLINK else {
+                throw SnapManagerError(
+                    .system,
+                    "cannot link \"\(source)\" to \"\(destination)\": \(String(cString: strerror(code)))"
+                )
+            }
+            return try copyFile(source, to: destination)
+        }
+        let directory = String(destination[..<(destination.lastIndex(of: "/") ?? destination.startIndex)])
+        let descriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if descriptor >= 0 {
+            defer { close(descriptor) }
+            guard fsync(descriptor) == 0 else {
+                let code = errno
+                try? removeFile(destination)
+                throw SnapManagerError(.system, "cannot sync \"\(directory)\": \(String(cString: strerror(code)))")
+            }
+        }
+    }
+
     func copyTree(_ source: String, to destination: String) throws {
         try files.copyTree(at: source, to: destination)
     }

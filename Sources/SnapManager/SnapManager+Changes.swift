@@ -341,3 +341,38 @@ struct ChangePlan {
         last = change.addTask(kind: kind, summary: summary, data: data, waitingFor: last.map { [$0] } ?? [])
     }
 }
+
+extension SnapManager {
+    /// The snaps that run on `base`: installed ones whose current revision needs it, and
+    /// ones a change in progress is installing, except those in `ignoring` (being removed
+    /// with it). A base in use cannot be removed.
+    public static func snapsUsing(
+        base: String,
+        installed: [InstalledSnap],
+        pending: [ChangeRecord],
+        ignoring: Set<String> = []
+    ) -> [String] {
+        var users = Set<String>()
+        for snap in installed where snap.currentRevision?.info.requiredBase == base {
+            users.insert(snap.name)
+        }
+        for change in pending {
+            for task in change.tasks where task.kind == "prerequisites" {
+                let setup = task.data["snap-setup"]
+                let info = setup?["info"].flatMap(RevisionInfo.init(json:))
+                if info?.requiredBase == base, let name = setup?["name"]?.stringValue { users.insert(name) }
+            }
+        }
+        return users.subtracting(ignoring).subtracting([base]).sorted()
+    }
+
+    /// Refuses to plan the removal of a base other snaps run on.
+    public static func checkRemovable(_ name: String, users: [String]) throws {
+        guard !users.isEmpty else { return }
+        let list = users.joined(separator: ", ")
+        throw SnapManagerError(
+            .badRequest,
+            "snap \"\(name)\" is not removable: snap is being used by snap\(users.count > 1 ? "s" : "") \(list)"
+        )
+    }
+}

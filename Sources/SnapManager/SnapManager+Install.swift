@@ -16,7 +16,9 @@ extension SnapManager {
         }
     }
 
-    /// Checks the uploaded file and puts it in place as the revision's `.snap` file.
+    /// Checks the uploaded file and puts it in place as the revision's `.snap` file: a hard
+    /// link when the upload is on the same filesystem (no second copy of a large snap), a
+    /// durable copy otherwise.
     func prepareSnap(_ setup: SnapSetup, _ context: TaskContext) async throws {
         let blob = layout(setup.name).blob(setup.revision)
         guard let source = setup.sourceFile else { return }
@@ -26,9 +28,9 @@ extension SnapManager {
             if disk.exists(blob) && !disk.exists(source) { return }
             try Self.checkSnapFile(source, expectedName: setup.info?.snapName)
             try disk.makeDirectory(self.paths.snapBlobDirectory)
-            try disk.copyFile(source, to: blob)
+            try disk.linkOrCopyFile(source, to: blob)
         }
-        context.log("Copied \(source) to \(blob)")
+        context.log("Placed \(source) at \(blob)")
     }
 
     func undoPrepareSnap(_ setup: SnapSetup, _ context: TaskContext) async throws {
@@ -91,16 +93,25 @@ extension SnapManager {
         let disk = self.disk
         let homes = disk.homes(under: paths.root)
         try await Disk.run {
-            try disk.makeDirectory(layout.commonDataDirectory)
-            try Self.copyData(
-                from: setup.previous.map(layout.dataDirectory),
-                to: layout.dataDirectory(setup.revision),
-                disk: disk
-            )
-            for home in homes {
-                let base = layout.userDataBase(home: home)
-                guard let previous = setup.previous, disk.isDirectory("\(base)/\(previous)") else { continue }
-                try Self.copyData(from: "\(base)/\(previous)", to: "\(base)/\(setup.revision)", disk: disk)
+            // What this run creates, it removes again when it fails: a failed task gets no undo.
+            let created = [layout.dataBase, layout.commonDataDirectory].filter { !disk.exists($0) }
+            do {
+                try disk.makeDirectory(layout.commonDataDirectory)
+                try Self.copyData(
+                    from: setup.previous.map(layout.dataDirectory),
+                    to: layout.dataDirectory(setup.revision),
+                    disk: disk
+                )
+                for home in homes {
+                    let base = layout.userDataBase(home: home)
+                    guard let previous = setup.previous, disk.isDirectory("\(base)/\(previous)") else { continue }
+                    try Self.copyData(from: "\(base)/\(previous)", to: "\(base)/\(setup.revision)", disk: disk)
+                }
+            } catch {
+                try? disk.removeTree(layout.dataDirectory(setup.revision))
+                for home in homes { try? disk.removeTree("\(layout.userDataBase(home: home))/\(setup.revision)") }
+                for directory in created.reversed() { disk.removeEmptyDirectory(directory) }
+                throw error
             }
         }
     }

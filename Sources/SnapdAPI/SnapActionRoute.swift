@@ -51,6 +51,9 @@ struct SnapActionRoute {
             )
         case "remove":
             guard let installed else { throw APIErrors.snapNotInstalled(name) }
+            if revision == nil || installed.revisions.count == 1 {
+                try await services.checkRemovable([name])
+            }
             change = try manager.removeChange(installed, revision: revision)
         case "enable":
             guard let installed else { throw APIErrors.snapNotInstalled(name) }
@@ -106,6 +109,7 @@ struct MultiSnapAction {
             if let missing = names.first(where: { !known.contains($0) }) {
                 throw APIErrors.snapNotInstalled(missing)
             }
+            try await services.checkRemovable(names)
             let change = try services.snaps.removeChange(installed)
             let id = try await services.engine.addChange(change)
             await services.settle(id)

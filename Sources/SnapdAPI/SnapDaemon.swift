@@ -38,6 +38,8 @@ public final class SnapDaemon: Sendable {
             logger: logger
         )
         snaps.attach(to: engine)
+        // The state is the daemon's alone: only root may read it.
+        for suffix in ["", "-wal", "-shm"] { chmod(paths.stateDatabase + suffix, 0o600) }
         services = SnapdServices(
             engine: engine,
             snaps: snaps,

@@ -29,7 +29,11 @@ struct SnapsRoutes {
     /// only the snaps named in `snaps=` when given.
     private func list(_ request: Request) async throws -> Response {
         let names = request.query.list(for: "snaps")
-        let all = request.query["select"] == "all"
+        let selection = request.query["select"] ?? "enabled"
+        guard selection == "all" || selection == "enabled" else {
+            throw HTTPError.badRequest("invalid select parameter: \"\(selection)\"")
+        }
+        let all = selection == "all"
         let snaps = try await services.read { try InstalledSnap.all(from: $0, names: names.isEmpty ? nil : names) }
         var result: [JSONValue] = []
         for snap in snaps {

@@ -15,7 +15,7 @@ struct SystemRoutes {
             Route(.get, "/v2/apps", access: .open) { request in await replying { try await apps(request) } },
             Route(.get, "/v2/find", access: .open) { request in await replying { try find(request) } },
             Route(.get, "/v2/snaps/{name}/conf", access: .authenticated) { request in
-                await replying { try configuration(request) }
+                await replying { try await configuration(request) }
             },
             Route(.get, "/v2/warnings", access: .open) { _ in .sync(JSONValue.array([])) },
         ]
@@ -91,10 +91,13 @@ struct SystemRoutes {
 
     /// `GET /v2/snaps/{name}/conf?keys=...`. Only the system's `seed.loaded` is known, which
     /// clients wait for at boot; configuration itself is not kept yet.
-    private func configuration(_ request: Request) throws -> Response {
+    private func configuration(_ request: Request) async throws -> Response {
         let name = try request.pathParameter("name")
         let keys = request.query.list(for: "keys")
         let isSystem = name == "system" || name == "core"
+        if !isSystem, try await services.read({ try InstalledSnap.load(name, from: $0) }) == nil {
+            throw APIErrors.snapNotFound(name)
+        }
         var document: [String: JSONValue] = [:]
         for key in keys {
             guard isSystem && key == "seed.loaded" else {

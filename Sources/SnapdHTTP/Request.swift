@@ -72,16 +72,33 @@ public struct Request: Sendable {
         }
     }
 
+    /// What JSON value a Swift type is read from, for messages: "a string", "an object"...
+    private static func jsonKind(of type: Any.Type) -> String {
+        let name = String(describing: type)
+        if name.hasPrefix("Dictionary<") { return "a JSON object" }
+        if name.hasPrefix("Array<") { return "a JSON array" }
+        switch name {
+        case "String": return "a string"
+        case "Bool": return "true or false"
+        case "Int", "Int64", "Int32", "UInt", "UInt64", "UInt32": return "an integer"
+        case "Double", "Float": return "a number"
+        default: return "of type \(name)"
+        }
+    }
+
     /// One sentence for a decoding failure, naming the field path.
     private static func explain(_ error: DecodingError) -> String {
         func field(_ path: [any CodingKey]) -> String {
             path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }
+        func subject(_ path: [any CodingKey]) -> String {
+            path.isEmpty ? "the body" : "field \"\(field(path))\""
+        }
         switch error {
         case .typeMismatch(let type, let context):
-            return "field \"\(field(context.codingPath))\" must be of type \(type)"
+            return "\(subject(context.codingPath)) must be \(jsonKind(of: type))"
         case .valueNotFound(let type, let context):
-            return "field \"\(field(context.codingPath))\" must be a \(type), not null"
+            return "\(subject(context.codingPath)) must be \(jsonKind(of: type)), not null"
         case .keyNotFound(let key, let context):
             return "missing field \"\(field(context.codingPath + [key]))\""
         case .dataCorrupted(let context) where context.codingPath.isEmpty:

@@ -28,7 +28,7 @@ struct RequestHandlingTests {
         "a malformed or mistyped JSON body is a 400 naming the cause, and the service is not called",
         arguments: [
             (#"{"action": "install""#, "cannot decode request body: body is not valid JSON"),
-            (#"{"action": "install", "revision": "x1"}"#, #"field "revision" must be of type Int"#),
+            (#"{"action": "install", "revision": "x1"}"#, #"field "revision" must be an integer"#),
             (#"{"revision": 3}"#, #"cannot decode request body: missing field "action""#),
         ]
     )

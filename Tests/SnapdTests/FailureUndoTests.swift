@@ -146,4 +146,26 @@ struct FailureUndoTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: dataDirectory + "/hello/x1/big")) == big)
         await system.stop()
     }
+
+    @Test("a first install whose data directories do not fit leaves no data directory behind")
+    func firstInstallOutOfInodes() async throws {
+        let system = try TestSystem()
+        try await system.start()
+        let snaps = try await system.installCoreAndHello(hello: false)
+        // A tmpfs over /var/snap with room for three inodes: hello's directory and `common`
+        // fit, its revision's directory does not.
+        let tiny = try await system.run(
+            "/usr/bin/mount",
+            ["-t", "tmpfs", "-o", "size=1M,nr_inodes=3", "tmpfs", system.root + "/var/snap"]
+        )
+        try #require(tiny.status == 0, "\(tiny)")
+
+        let disk = system.diskState()
+        let run = try await system.snap("install", "--dangerous", "./hello_1.0_all.snap", in: snaps)
+        #expect(run.status == 1 && run.stderr.contains("No space left on device"), "\(run)")
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(system.diskState() == disk)
+        #expect(!exists(system.root + "/var/snap/hello"))
+        await system.stop()
+    }
 }

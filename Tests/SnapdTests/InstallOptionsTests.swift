@@ -96,4 +96,21 @@ struct InstallOptionsTests {
         #expect(exists(root + "/var/snap/hello/x2") && exists(root + "/var/snap/hello/x3"))
         await system.stop()
     }
+
+    @Test("a base another snap runs on cannot be removed, unless both go together")
+    func baseInUse() async throws {
+        let (system, snaps) = try await system()
+        #expect(try await system.snap("install", "--dangerous", "./hello_1.0_all.snap", in: snaps).status == 0)
+        let refused = try await system.snap("remove", "core")
+        #expect(refused.status == 1, "\(refused)")
+        #expect(
+            refused.stderr.contains("snap \"core\" is not removable: snap is being used by snap hello"),
+            "\(refused)"
+        )
+        #expect(try await system.installed().map(\.name) == ["core", "hello"])
+        let both = try await system.snap("remove", "hello", "core")
+        #expect(both.status == 0, "\(both)")
+        #expect(try await system.installed().isEmpty)
+        await system.stop()
+    }
 }
