@@ -1,3 +1,5 @@
+import SnapClient
+
 /// `snap list`: the installed snaps as a table.
 struct ListCommand {
     let context: CommandContext
@@ -11,6 +13,9 @@ struct ListCommand {
         let snaps: [SnapRecord]
         do {
             snaps = (try context.connection.get("/v2/snaps", query: query).result.arrayValue ?? []).map(SnapRecord.init)
+        } catch .connection(let text) {
+            // Like the real client, a daemon that cannot be reached is named as such.
+            throw .error("cannot list snaps: cannot communicate with server: \(text)")
         } catch {
             throw ErrorReport.failure(for: error)
         }
