@@ -51,4 +51,16 @@ public struct SnapPaths: Sendable, Equatable {
     public var runDirectory: String { under("/run/snapd") }
     /// Kept per-snap mount namespaces: `/run/snapd/ns`.
     public var namespaceDirectory: String { under("/run/snapd/ns") }
+    /// Locks snap-confine takes while it builds or joins a namespace: `/run/snapd/lock`.
+    public var lockDirectory: String { under("/run/snapd/lock") }
+    /// Seccomp profiles, source (`.src`) and compiled (`.bin2`): `/var/lib/snapd/seccomp/bpf`.
+    public var seccompDirectory: String { under("/var/lib/snapd/seccomp/bpf") }
+    /// Landlock rule files, one per security tag: `/var/lib/snapd/landlock`.
+    public var landlockDirectory: String { under("/var/lib/snapd/landlock") }
+    /// AppArmor profile sources, one per security tag: `/var/lib/snapd/apparmor/profiles`.
+    public var apparmorProfileDirectory: String { under("/var/lib/snapd/apparmor/profiles") }
+    /// Mount profiles (`snap.NAME.fstab`): `/var/lib/snapd/mount`.
+    public var mountProfileDirectory: String { under("/var/lib/snapd/mount") }
+    /// Per-app sandbox descriptions snap-confine reads: `/var/lib/snapd/sandbox`.
+    public var sandboxDirectory: String { under("/var/lib/snapd/sandbox") }
 }
