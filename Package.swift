@@ -26,6 +26,9 @@ let staticStdlibWithFoundationEssentials: [LinkerSetting] =
         .linkedLibrary("swiftSynchronization"),
     ]
 
+/// A fully static executable: it runs inside base snaps that may hold no C library.
+let staticExecutable: [LinkerSetting] = [.unsafeFlags(["-static-executable"])]
+
 /// One `.systemLibrary` target per Debian C library.
 func systemLibrary(_ name: String, pkgConfig: String, debian: String) -> Target {
     .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([debian])])
@@ -100,8 +103,20 @@ let package = Package(
         /// The commands of the `snap` client: requests, waiting on changes, output and exit codes.
         .target(
             name: "SnapCommands",
-            dependencies: ["SnapClient", "SnapAPI", "ArgumentParsing", "SnapPaths"],
+            dependencies: ["SnapClient", "SnapAPI", "ArgumentParsing", "SnapPaths", "SnapSandbox"],
             exclude: ["README.md"],
+            swiftSettings: strictSwift
+        ),
+
+        /// What the launch path shares (stdlib, Glibc and the C shim only, single-threaded use):
+        /// security tags, launch descriptions, loading seccomp filters and Landlock rulesets,
+        /// cgroup tracking.
+        .target(name: "SnapSandbox", dependencies: ["CSnapShim", "SnapPaths"], swiftSettings: strictSwift),
+        /// The daemon's security backends: seccomp profiles compiled with libseccomp, Landlock
+        /// rules, AppArmor profiles, mount profiles and launch descriptions.
+        .target(
+            name: "SnapSecurity",
+            dependencies: ["SnapSandbox", "SnapPackage", "SnapPaths", "CSeccomp", "CAppArmor"],
             swiftSettings: strictSwift
         ),
 
@@ -114,6 +129,7 @@ let package = Package(
             name: "SnapManager",
             dependencies: [
                 "StateEngine", "SQLite", "SnapPackage", "SnapSystem", "SnapPaths", "SnapAPI", "SnapLogging",
+                "SnapSecurity", "SnapSandbox",
             ],
             exclude: ["README.md"],
             swiftSettings: strictSwift
@@ -142,6 +158,21 @@ let package = Package(
             dependencies: ["SnapCommands"],
             swiftSettings: strictSwift,
             linkerSettings: staticStdlibWithFoundationEssentials
+        ),
+        /// The privileged launcher: builds or joins the snap's mount namespace, applies the
+        /// cgroup, Landlock and seccomp confinement, drops to the caller and runs snap-exec.
+        .executableTarget(
+            name: "snap-confine",
+            dependencies: ["SnapSandbox", "CSnapShim", "SnapPaths"],
+            swiftSettings: strictSwift,
+            linkerSettings: staticStdlib
+        ),
+        /// Inside the sandbox: the app's environment and command chain, then its command.
+        .executableTarget(
+            name: "snap-exec",
+            dependencies: ["SnapSandbox"],
+            swiftSettings: strictSwift,
+            linkerSettings: staticExecutable
         ),
         /// `snap pack`, which `snap` runs: packing's libraries stay out of the client's start.
         .executableTarget(
@@ -254,6 +285,11 @@ let package = Package(
         ),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"], swiftSettings: strictSwift),
         .testTarget(name: "SnapSystemTests", dependencies: ["SnapSystem"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "SnapSandboxTests",
+            dependencies: ["SnapSandbox", "SnapSecurity", "SnapPackage", "CSnapShim", "SnapPaths"],
+            swiftSettings: strictSwift
+        ),
         /// Runs our `snap` and the real 2.57 client against one scripted fake daemon and
         /// compares requests, output and exit status. It finds `.build/debug/snap` itself
         /// (or `SNAP_CLI_BINARY`): a test target cannot depend on a program linked with
