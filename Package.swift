@@ -285,9 +285,17 @@ let package = Package(
         ),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"], swiftSettings: strictSwift),
         .testTarget(name: "SnapSystemTests", dependencies: ["SnapSystem"], swiftSettings: strictSwift),
+        /// A child process that confines itself with Landlock rules or joins cgroups, then
+        /// reports what it may still do.
+        .executableTarget(
+            name: "sandbox-probe",
+            dependencies: ["SnapSandbox", "CSnapShim"],
+            path: "Tests/sandbox-probe",
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "SnapSandboxTests",
-            dependencies: ["SnapSandbox", "SnapSecurity", "SnapPackage", "CSnapShim", "SnapPaths"],
+            dependencies: ["SnapSandbox", "SnapSecurity", "SnapPackage", "CSnapShim", "SnapPaths", "sandbox-probe"],
             swiftSettings: strictSwift
         ),
         /// Runs our `snap` and the real 2.57 client against one scripted fake daemon and

@@ -217,7 +217,11 @@ public struct TrackingGroup: Sendable {
     }
 
     /// Turns on, in `slice`'s subtree, the `wanted` controllers the v2 root offers.
-    private static func enableControllers(_ wanted: [String], from root: String, in slice: String) throws(SandboxError) {
+    private static func enableControllers(
+        _ wanted: [String],
+        from root: String,
+        in slice: String
+    ) throws(SandboxError) {
         let offered = (try? SandboxFile.readText(path: "\(root)/cgroup.controllers", limit: 4096)) ?? ""
         let available = offered.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
         let rootControl = "\(root)/cgroup.subtree_control"
@@ -248,7 +252,9 @@ public struct TrackingGroup: Sendable {
     }
 
     private static func makeGroup(_ path: String) throws(SandboxError) -> String {
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw SandboxError.system("creating the cgroup \(path)") }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw SandboxError.system("creating the cgroup \(path)")
+        }
         return path
     }
 

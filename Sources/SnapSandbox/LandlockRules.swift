@@ -166,17 +166,17 @@ public struct LandlockRules: Sendable, Equatable {
 
     /// Adds one path-beneath rule; returns false when the path does not exist.
     private func addRule(_ rule: PathRule, path: String, ruleset: Int32, handled: UInt64) throws(SandboxError) -> Bool {
-        let where_ = "\(source):\(rule.line): \(path)"
+        let location = "\(source):\(rule.line): \(path)"
         let object = csnap_landlock_open_path(path)
         guard object >= 0 else {
             let error = errno
             if error == ENOENT || error == ENOTDIR { return false }
-            throw SandboxError.system("\(where_): opening the rule's path", errorNumber: error)
+            throw SandboxError.system("\(location): opening the rule's path", errorNumber: error)
         }
         defer { close(object) }
 
         var status = stat()
-        guard fstat(object, &status) == 0 else { throw SandboxError.system("\(where_): fstat") }
+        guard fstat(object, &status) == 0 else { throw SandboxError.system("\(location): fstat") }
         let isDirectory = (status.st_mode & S_IFMT) == S_IFDIR
         var allowed = LandlockAccess.filesystem(for: rule.rights) & handled
         if !isDirectory { allowed &= LandlockAccess.fileOnly }
@@ -184,7 +184,7 @@ public struct LandlockRules: Sendable, Equatable {
         guard allowed != 0 else { return true }
 
         guard csnap_landlock_add_path_rule(ruleset, object, allowed) == 0 else {
-            throw SandboxError.system("\(where_): adding a Landlock rule")
+            throw SandboxError.system("\(location): adding a Landlock rule")
         }
         return true
     }

@@ -1,0 +1,135 @@
+import Foundation
+import SnapSandbox
+import Testing
+
+/// Tracking groups and limits, joined by a real child process on the host's cgroups.
+/// Each test uses its own snap name and removes its groups, also when it fails.
+@Suite("cgroup tracking groups and limits", .enabled(if: confinementTestsRunAsRoot))
+struct CgroupTrackingTests {
+    /// The hierarchy read independently from the mount table.
+    static func hierarchyFromMounts() throws -> TrackingGroup.Hierarchy {
+        let mounts = try String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)
+        var types: [String: String] = [:]
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            if fields.count > 2 { types[fields[1]] = fields[2] }
+        }
+        if types["/sys/fs/cgroup"] == "cgroup2" { return .unified }
+        if types["/sys/fs/cgroup"] == "tmpfs", types["/sys/fs/cgroup/unified"] == "cgroup2" { return .hybrid }
+        return .legacy
+    }
+
+    /// A snap name no other test uses.
+    static func uniqueName(_ prefix: String) -> String {
+        "\(prefix)-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+    }
+
+    /// The group directory of `/proc/PID/cgroup`'s line for `controller` ("" for v2).
+    static func membership(_ lines: [String], controller: String) -> String? {
+        for line in lines where line.hasPrefix("cgroup ") {
+            let fields = line.dropFirst("cgroup ".count).split(
+                separator: ":",
+                maxSplits: 2,
+                omittingEmptySubsequences: false
+            )
+            .map(String.init)
+            guard fields.count == 3 else { continue }
+            let controllers = fields[1].split(separator: ",")
+            if controllers.contains(Substring(controller)) || (controller.isEmpty && fields[1].isEmpty) {
+                return fields[2]
+            }
+        }
+        return nil
+    }
+
+    @Test("the hierarchy detected matches the mount table")
+    func detection() throws {
+        #expect(try TrackingGroup.detectHierarchy() == Self.hierarchyFromMounts())
+    }
+
+    @Test("the probe is tracked and limited, isRunning follows it, and its groups are removed after")
+    func trackingAndLimits() throws {
+        let hierarchy = try TrackingGroup.detectHierarchy()
+        guard hierarchy != .unified else { return }  // device control on v2 is not built
+        let name = Self.uniqueName("cgprobe")
+        defer { TrackingGroup.removeEmptyGroups(snapName: name) }
+
+        let probe = try ConfinementProbe([
+            "cgroup", "snap.\(name).app", "5", "67108864", "devices", "--",
+            "show-cgroup", "fork", "10", "open", "/dev/kmsg", "open", "/dev/null", "hold",
+        ])
+        defer { probe.stop() }
+        let lines = probe.lines(through: "holding")
+        let groups = lines.filter { $0.hasPrefix("group ") }.map { String($0.dropFirst("group ".count)) }
+
+        // Membership, as the kernel reports it.
+        let scope = try #require(Self.membership(lines, controller: ""))
+        #expect(scope.hasPrefix("/snap.slice/snap.\(name).app-") && scope.hasSuffix(".scope"))
+        #expect(scope.count == "/snap.slice/snap.\(name).app-".count + 36 + ".scope".count)
+        #expect(Self.membership(lines, controller: "freezer") == "/snap.\(name)")
+        #expect(Self.membership(lines, controller: "pids") == "/snap.\(name).app")
+        #expect(Self.membership(lines, controller: "devices") == "/snap.\(name).app")
+        if access("/sys/fs/cgroup/memory/cgroup.procs", F_OK) == 0 {
+            #expect(Self.membership(lines, controller: "memory") == "/snap.\(name).app")
+            let limitFile = "/sys/fs/cgroup/memory/snap.\(name).app/memory.limit_in_bytes"
+            let limit = try String(contentsOfFile: limitFile, encoding: .utf8)
+            #expect(limit == "67108864\n")
+        }
+
+        // The probe is one task of five: four children fit, the fifth fork fails.
+        #expect(lines.contains("forked 4 EAGAIN"))
+        // /dev/kmsg (c 1:11) is not on the allow list, /dev/null is.
+        let opens = lines.filter { $0 == "ok" || $0.hasPrefix("E") }
+        #expect(opens.suffix(3) == ["ok", "EPERM", "ok"])
+
+        #expect(TrackingGroup.isRunning(snapName: name))
+        #expect(!TrackingGroup.isRunning(snapName: String(name.dropLast())))
+        TrackingGroup.removeEmptyGroups(snapName: name)
+        #expect(groups.allSatisfy { access($0, F_OK) == 0 }, "groups in use must stay")
+
+        let result = probe.finish()
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(!TrackingGroup.isRunning(snapName: name))
+        TrackingGroup.removeEmptyGroups(snapName: name)
+        let memoryMounted = access("/sys/fs/cgroup/memory/cgroup.procs", F_OK) == 0
+        #expect(groups.count == (memoryMounted ? 5 : 4) - (hierarchy == .legacy ? 1 : 0))
+        for group in groups {
+            #expect(access(group, F_OK) != 0, "\(group) was not removed")
+        }
+    }
+
+    @Test("without limits or device control the probe only gets its tracking groups, and opens /dev/kmsg")
+    func trackingOnly() throws {
+        let name = Self.uniqueName("cgplain")
+        defer { TrackingGroup.removeEmptyGroups(snapName: name) }
+        let lines = try ConfinementProbe.run([
+            "cgroup", "snap.\(name).hook.configure", "-", "-", "no-devices", "--", "show-cgroup", "fork", "6",
+            "open", "/dev/kmsg",
+        ])
+        let groups = lines.filter { $0.hasPrefix("group ") }
+        let hierarchy = try TrackingGroup.detectHierarchy()
+        #expect(groups.count == (hierarchy == .hybrid ? 2 : 1))
+        #expect(Self.membership(lines, controller: "")?.hasPrefix("/snap.slice/snap.\(name).hook.configure-") == true)
+        if hierarchy != .unified {
+            #expect(Self.membership(lines, controller: "freezer") == "/snap.\(name)")
+            #expect(Self.membership(lines, controller: "devices") != "/snap.\(name).hook.configure")
+        }
+        #expect(lines.contains("forked 6"))
+        #expect(lines.last == "ok")
+        TrackingGroup.removeEmptyGroups(snapName: name)
+        for group in groups { #expect(access(String(group.dropFirst("group ".count)), F_OK) != 0) }
+    }
+
+    @Test("a failed write names the file")
+    func errorsNameTheFile() throws {
+        guard try TrackingGroup.detectHierarchy() != .unified else { return }
+        let name = Self.uniqueName("cgbad")
+        defer { TrackingGroup.removeEmptyGroups(snapName: name) }
+        let tag = try SecurityTag(instanceName: name, app: "app")
+        #expect {
+            _ = try TrackingGroup.join(tag: tag, pid: Int32.max, pidsMax: -5, memoryMax: nil, restrictDevices: false)
+        } throws: { error in
+            (error as? SandboxError)?.message == "writing \"-5\" to /sys/fs/cgroup/pids/snap.\(name).app/pids.max"
+        }
+    }
+}
