@@ -17,8 +17,8 @@
 #define __NR_landlock_restrict_self 446
 #endif
 
-/// struct landlock_ruleset_attr as of ABI 6. Older kernels accept the larger size as long as
-/// the fields they do not know are zero.
+/// struct landlock_ruleset_attr as of ABI 6 (scopes); an older kernel is given only the
+/// leading fields it knows.
 struct csnap_landlock_ruleset_attr {
     uint64_t handled_access_fs;
     uint64_t handled_access_net;
@@ -31,16 +31,9 @@ struct csnap_landlock_path_beneath_attr {
     int32_t parent_fd;
 } __attribute__((packed));
 
-/// struct landlock_net_port_attr.
-struct csnap_landlock_net_port_attr {
-    uint64_t allowed_access;
-    uint64_t port;
-};
-
 enum {
     csnap_landlock_create_ruleset_version = 1,
     csnap_landlock_rule_path_beneath = 1,
-    csnap_landlock_rule_net_port = 2,
 };
 
 int csnap_landlock_abi_version(void) {
@@ -71,14 +64,6 @@ int csnap_landlock_add_path_rule(int ruleset_fd, int parent_fd, uint64_t allowed
         .parent_fd = parent_fd,
     };
     return (int)syscall(__NR_landlock_add_rule, ruleset_fd, csnap_landlock_rule_path_beneath, &attr, (uint32_t)0);
-}
-
-int csnap_landlock_add_port_rule(int ruleset_fd, uint64_t port, uint64_t allowed) {
-    struct csnap_landlock_net_port_attr attr = {
-        .allowed_access = allowed,
-        .port = port,
-    };
-    return (int)syscall(__NR_landlock_add_rule, ruleset_fd, csnap_landlock_rule_net_port, &attr, (uint32_t)0);
 }
 
 int csnap_landlock_restrict_self(int ruleset_fd, uint32_t flags) {

@@ -27,6 +27,10 @@ public struct TrackingGroup: Sendable {
     public var directories: [String]
     /// The v2 tracking group, or nil on a v1-only host.
     public var scopeDirectory: String?
+    /// Whether the device allow list is in force (v1 devices controller). False when it
+    /// was not asked for, and on unified v2 hosts, where it would need an eBPF device
+    /// program this module does not load: the launcher decides whether to run anyway.
+    public var restrictsDevices: Bool
 
     /// Where cgroup filesystems are mounted.
     public static let mountPoint = "/sys/fs/cgroup"
@@ -55,8 +59,9 @@ public struct TrackingGroup: Sendable {
     /// and moves process `pid` into them.
     ///
     /// `restrictDevices` applies the default device allow list on v1 (devices controller);
-    /// on unified v2 that needs an eBPF device program, which this module does not load, so
-    /// there the request is refused with an error rather than silently ignored.
+    /// on unified v2 that needs an eBPF device program, which this module does not load,
+    /// so there the result's ``restrictsDevices`` is false. Limits a host cannot apply (its
+    /// pids or memory controller is not mounted, or not offered to v2 groups) are left out.
     public static func join(
         tag: SecurityTag,
         pid: Int32,
@@ -65,8 +70,7 @@ public struct TrackingGroup: Sendable {
         restrictDevices: Bool
     ) throws(SandboxError) -> TrackingGroup {
         let hierarchy = try detectHierarchy()
-        var group = TrackingGroup(directories: [], scopeDirectory: nil)
-        let app = tag.description
+        var group = TrackingGroup(directories: [], scopeDirectory: nil, restrictsDevices: false)
 
         if hierarchy != .unified {
             try group.joinLegacy(
@@ -76,8 +80,6 @@ public struct TrackingGroup: Sendable {
                 memoryMax: memoryMax,
                 restrictDevices: restrictDevices
             )
-        } else if restrictDevices {
-            throw SandboxError("\(app): device control on cgroup v2 needs an eBPF device program, which is not built")
         }
 
         if let root = unifiedRoot(hierarchy) {
@@ -149,6 +151,7 @@ public struct TrackingGroup: Sendable {
                 try Self.write(rule, to: "\(directory)/devices.allow")
             }
             try enter(directory, pid: pid)
+            restrictsDevices = true
         }
         if let pidsMax, Self.isMounted("\(v1)/pids") {
             let directory = try Self.makeGroup("\(v1)/pids/\(app)")

@@ -284,6 +284,12 @@ public struct PreparedLandlock: Sendable {
     /// Whether the kernel mediates TCP bind and connect (ABI 4 or later).
     public var coversTCP: Bool { abi >= 4 }
 
+    /// Whether the kernel mediates ioctl on devices (ABI 5 or later).
+    public var coversDeviceIoctl: Bool { abi >= 5 }
+
+    /// Whether the kernel limits abstract unix sockets and signals to the sandbox (ABI 6).
+    public var coversScopes: Bool { abi >= 6 }
+
     /// Restricts the calling thread (and its later children) to the ruleset, then closes it.
     /// Needs no_new_privs or CAP_SYS_ADMIN.
     ///

@@ -76,6 +76,7 @@ struct CgroupTrackingTests {
             #expect(limit == "67108864\n")
         }
 
+        #expect(lines.contains("devices restricted"))
         // The probe is one task of five: four children fit, the fifth fork fails.
         #expect(lines.contains("forked 4 EAGAIN"))
         // /dev/kmsg (c 1:11) is not on the allow list, /dev/null is.
@@ -115,6 +116,7 @@ struct CgroupTrackingTests {
             #expect(Self.membership(lines, controller: "devices") != "/snap.\(name).hook.configure")
         }
         #expect(lines.contains("forked 6"))
+        #expect(!lines.contains("devices restricted"))
         #expect(lines.last == "ok")
         TrackingGroup.removeEmptyGroups(snapName: name)
         for group in groups { #expect(access(String(group.dropFirst("group ".count)), F_OK) != 0) }

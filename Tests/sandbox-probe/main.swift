@@ -220,6 +220,7 @@ func cgroup(_ arguments: [String]) {
             restrictDevices: arguments[3] == "devices"
         )
         for directory in group.directories { say("group \(directory)") }
+        if group.restrictsDevices { say("devices restricted") }
     } catch {
         fail("\(error)")
     }

@@ -22,10 +22,6 @@ int csnap_landlock_create_ruleset(uint64_t handled_fs, uint64_t handled_net, uin
 /// descriptor) in `ruleset_fd` (LANDLOCK_RULE_PATH_BENEATH). Returns 0, or -1 with errno set.
 int csnap_landlock_add_path_rule(int ruleset_fd, int parent_fd, uint64_t allowed);
 
-/// Allows `allowed` network rights on TCP port `port` in `ruleset_fd` (LANDLOCK_RULE_NET_PORT,
-/// ABI 4). Returns 0, or -1 with errno set.
-int csnap_landlock_add_port_rule(int ruleset_fd, uint64_t port, uint64_t allowed);
-
 /// Opens `path` for use as a rule's object (open(2) with O_PATH | O_CLOEXEC, following
 /// symlinks; O_PATH sits behind _GNU_SOURCE). Returns the descriptor, or -1 with errno set.
 int csnap_landlock_open_path(const char *path);
