@@ -10,7 +10,7 @@ import Testing
 /// (`/snap`, `/var/snap`, `/var/lib/snapd`, `/tmp`, `/run/user`, `/dev/shm`) into a scratch
 /// directory that stands for the sandbox's root, and keeps the host's `/usr`, `/etc`,
 /// `/dev/null` and `/proc`, which the probe needs to run at all.
-@Suite("Landlock rules enforced on a real process")
+@Suite("Landlock rules enforced on a real process", .enabled(if: LandlockRules.kernelABIVersion() >= 1))
 struct LandlockEnforcementTests {
     static let snapName = "landlock-probe"
     static let revision = "x1"
@@ -130,7 +130,7 @@ struct LandlockEnforcementTests {
         #expect(FileManager.default.contents(atPath: "\(sandbox.outside)/secret") == Data("secret\n".utf8))
     }
 
-    @Test("network: TCP bind is denied, connect allowed")
+    @Test("network: TCP bind is denied, connect allowed", .enabled(if: LandlockRules.kernelABIVersion() >= 4))
     func network() throws {
         let sandbox = try Self.makeSandbox()
         defer { sandbox.scratch.remove() }
@@ -142,7 +142,10 @@ struct LandlockEnforcementTests {
         #expect(lines == ["EACCES", "EACCES", "ok"])
     }
 
-    @Test("scopes: no signal and no abstract socket outside the sandbox")
+    @Test(
+        "scopes: no signal and no abstract socket outside the sandbox",
+        .enabled(if: LandlockRules.kernelABIVersion() >= 6)
+    )
     func scopes() throws {
         let sandbox = try Self.makeSandbox()
         defer { sandbox.scratch.remove() }
