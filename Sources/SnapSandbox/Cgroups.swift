@@ -92,7 +92,12 @@ public struct TrackingGroup: Sendable {
                 memoryMax: isUnified ? memoryMax : nil,
                 enablesControllers: isUnified
             )
-            try movePid(pid, into: scope)
+            do {
+                try movePid(pid, into: scope)
+            } catch {
+                _ = rmdir(scope)
+                throw error
+            }
             group.scopeDirectory = scope
             group.directories.append(scope)
         }
@@ -284,8 +289,10 @@ public struct TrackingGroup: Sendable {
 
     /// Whether the group at `directory` or any group below it holds a process.
     private static func hasProcesses(_ directory: String) -> Bool {
+        // A group whose members cannot be read counts as busy: callers only skip work for
+        // groups known to be empty.
         guard let procs = try? SandboxFile.readText(path: "\(directory)/cgroup.procs", limit: 1 << 20) else {
-            return false
+            return isDirectory(directory)
         }
         if procs.contains(where: { $0 != "\n" }) { return true }
         return subdirectories(of: directory).contains { hasProcesses("\(directory)/\($0)") }
