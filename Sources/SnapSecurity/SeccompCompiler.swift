@@ -1,0 +1,243 @@
+import CSeccomp
+import SnapSandbox
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Compiles a parsed ``SeccompProfile`` to the two classic BPF programs of a `.bin2` file,
+/// with libseccomp.
+///
+/// The allow filter holds every rule without `~`: its default action is ERRNO(EPERM), or
+/// LOG in complain mode. The deny filter holds the `~` rules, answered with ERRNO(EACCES)
+/// (LOG in complain mode), and lets everything else through. Both filters cover the native
+/// architecture and its 32-bit compat one (i386 beside x86-64, arm beside arm64), so a
+/// 32-bit program cannot step around the rules.
+///
+/// Arguments are compared on their low 32 bits whenever the rule's value fits in 32 bits:
+/// the kernel truncates ints, flags, modes, ids and the ioctl request to 32 bits, so a
+/// program could otherwise set a high bit to make a 64-bit comparison miss while the kernel
+/// still sees the denied value. Equality and masks become a masked comparison with the
+/// high word masked off; `!`, `<`, `<=`, `>` and `>=` become a set of masked comparisons of
+/// bit prefixes (an argument differs from N when some bit differs; it is below N when, at
+/// the highest bit where they differ, N has a 1), which libseccomp ORs together as
+/// separate rules.
+struct SeccompCompiler {
+    let profile: SeccompProfile
+    /// The source's name, for messages.
+    let source: String
+
+    /// The most libseccomp rules one profile line may expand to.
+    static let maximumRulesPerLine = 1024
+
+    /// The largest filter the file format carries.
+    static let maximumFilterBytes = 32 * 1024
+
+    /// Compiles both filters.
+    ///
+    /// - Returns: The allow filter and the deny filter, each an array of 8-byte
+    ///   `struct sock_filter` instructions.
+    func compile() throws(SandboxError) -> (allow: [UInt8], deny: [UInt8]) {
+        let complain = profile.mode == .complain
+        let allow = try SeccompFilterContext(defaultAction: complain ? Action.log : Action.errno(EPERM))
+        let deny = try SeccompFilterContext(defaultAction: Action.allow)
+        try allow.addCompatArchitecture()
+        try deny.addCompatArchitecture()
+
+        for rule in profile.rules {
+            let number = seccomp_syscall_resolve_name(rule.syscall)
+            // Names libseccomp does not know are skipped: profiles may name syscalls of
+            // other architectures or kernels.
+            guard number != __NR_SCMP_ERROR else { continue }
+            let context = rule.isDenial ? deny : allow
+            let action = rule.isDenial ? (complain ? Action.log : Action.errno(EACCES)) : Action.allow
+            for comparisons in try expansions(of: rule) {
+                try context.addRule(
+                    action: action,
+                    syscall: number,
+                    comparisons: comparisons,
+                    at: "\(source):\(rule.line): \(rule.syscall)"
+                )
+            }
+        }
+
+        let allowProgram = try allow.exportedProgram()
+        let denyProgram = try deny.exportedProgram()
+        for (name, program) in [("allow", allowProgram), ("deny", denyProgram)]
+        where program.count > Self.maximumFilterBytes {
+            throw SandboxError(
+                "\(source): the \(name) filter takes \(program.count) bytes, more than the 32 KiB a profile may hold"
+            )
+        }
+        return (allowProgram, denyProgram)
+    }
+
+    /// The libseccomp comparison lists one rule stands for: one list per combination of the
+    /// alternatives of each argument's condition. Empty when some condition can never hold.
+    func expansions(of rule: SeccompProfile.Rule) throws(SandboxError) -> [[scmp_arg_cmp]] {
+        var combinations: [[scmp_arg_cmp]] = [[]]
+        for (index, condition) in rule.conditions.enumerated() {
+            guard let alternatives = Self.alternatives(for: condition, argument: UInt32(index)) else { continue }
+            var next: [[scmp_arg_cmp]] = []
+            for combination in combinations {
+                for alternative in alternatives { next.append(combination + [alternative]) }
+            }
+            combinations = next
+            guard combinations.count <= Self.maximumRulesPerLine else {
+                throw SandboxError(
+                    "\(source):\(rule.line): \(rule.syscall): the conditions expand to more than "
+                        + "\(Self.maximumRulesPerLine) rules"
+                )
+            }
+        }
+        return combinations
+    }
+
+    /// The comparisons, any one of which makes `condition` hold, or nil when it always holds.
+    static func alternatives(for condition: SeccompProfile.Condition, argument: UInt32) -> [scmp_arg_cmp]? {
+        let low: UInt64 = 0xffff_ffff
+        func masked(_ mask: UInt64, _ value: UInt64) -> scmp_arg_cmp {
+            scmp_arg_cmp(arg: argument, op: SCMP_CMP_MASKED_EQ, datum_a: mask, datum_b: value)
+        }
+        func full(_ operation: scmp_compare, _ value: UInt64) -> [scmp_arg_cmp] {
+            [scmp_arg_cmp(arg: argument, op: operation, datum_a: value, datum_b: 0)]
+        }
+
+        switch condition {
+        case .any:
+            return nil
+        case .equal(let value):
+            return value > low ? full(SCMP_CMP_EQ, value) : [masked(low, value)]
+        case .maskedEqual(let mask, let value):
+            return [masked(mask, value)]
+        case .notEqual(let value):
+            guard value <= low else { return full(SCMP_CMP_NE, value) }
+            return (0..<32).map { bit in masked(1 << bit, ~value & (1 << bit)) }
+        case .less(let value):
+            guard value <= low else { return full(SCMP_CMP_LT, value) }
+            return lessThan(value, masked)
+        case .lessOrEqual(let value):
+            guard value < low else { return value == low ? nil : full(SCMP_CMP_LE, value) }
+            return lessThan(value + 1, masked)
+        case .greater(let value):
+            guard value <= low else { return full(SCMP_CMP_GT, value) }
+            return greaterThan(value, masked)
+        case .greaterOrEqual(let value):
+            guard value <= low else { return full(SCMP_CMP_GE, value) }
+            return value == 0 ? nil : greaterThan(value - 1, masked)
+        }
+    }
+
+    /// `x < value` on 32 bits: for each 1 bit k of `value`, x has 0 there and agrees above.
+    private static func lessThan(
+        _ value: UInt64,
+        _ masked: (UInt64, UInt64) -> scmp_arg_cmp
+    ) -> [scmp_arg_cmp] {
+        (0..<32).filter { value & (1 << $0) != 0 }.map { bit in
+            masked(prefixMask(from: bit), value & prefixMask(from: bit + 1))
+        }
+    }
+
+    /// `x > value` on 32 bits: for each 0 bit k of `value`, x has 1 there and agrees above.
+    private static func greaterThan(
+        _ value: UInt64,
+        _ masked: (UInt64, UInt64) -> scmp_arg_cmp
+    ) -> [scmp_arg_cmp] {
+        (0..<32).filter { value & (1 << $0) == 0 }.map { bit in
+            masked(prefixMask(from: bit), (value & prefixMask(from: bit + 1)) | (1 << bit))
+        }
+    }
+
+    /// Bits `bit` to 31.
+    private static func prefixMask(from bit: Int) -> UInt64 {
+        (0xffff_ffff << UInt64(bit)) & 0xffff_ffff
+    }
+
+    /// libseccomp's action values (seccomp.h defines them as macros Swift cannot import).
+    enum Action {
+        static let allow: UInt32 = 0x7fff_0000
+        static let log: UInt32 = 0x7ffc_0000
+        static func errno(_ number: Int32) -> UInt32 { 0x0005_0000 | (UInt32(number) & 0xffff) }
+    }
+}
+
+/// One libseccomp filter under construction, released when the value goes away.
+final class SeccompFilterContext {
+    private let handle: scmp_filter_ctx
+
+    init(defaultAction: UInt32) throws(SandboxError) {
+        guard let handle = seccomp_init(defaultAction) else {
+            throw SandboxError("cannot create a seccomp filter (seccomp_init failed)")
+        }
+        self.handle = handle
+        // A binary search over the syscall numbers keeps the filter short and each check
+        // quick, whatever the number of rules.
+        _ = seccomp_attr_set(handle, SCMP_FLTATR_CTL_OPTIMIZE, 2)
+    }
+
+    deinit {
+        seccomp_release(handle)
+    }
+
+    /// Adds the 32-bit architecture that runs beside the native one, if there is one.
+    func addCompatArchitecture() throws(SandboxError) {
+        let native = seccomp_arch_native()
+        let compatName: String
+        if native == seccomp_arch_resolve_name("x86_64") {
+            compatName = "x86"
+        } else if native == seccomp_arch_resolve_name("aarch64") {
+            compatName = "arm"
+        } else {
+            return
+        }
+        let compat = seccomp_arch_resolve_name(compatName)
+        let result = seccomp_arch_add(handle, compat)
+        guard result == 0 || result == -EEXIST else {
+            throw SandboxError("cannot add the \(compatName) architecture to a seccomp filter", errorNumber: -result)
+        }
+    }
+
+    /// Adds one rule: `action` when `syscall` is called and every comparison holds.
+    func addRule(
+        action: UInt32,
+        syscall: Int32,
+        comparisons: [scmp_arg_cmp],
+        at location: String
+    ) throws(SandboxError) {
+        let result = comparisons.withUnsafeBufferPointer { buffer in
+            seccomp_rule_add_array(handle, action, syscall, UInt32(buffer.count), buffer.baseAddress)
+        }
+        // The same rule twice (the template lists the masked and plain forms of a
+        // request, which compile alike) is not an error.
+        guard result == 0 || result == -EEXIST else {
+            throw SandboxError("\(location): libseccomp refused the rule", errorNumber: -result)
+        }
+    }
+
+    /// The filter as a classic BPF program (seccomp_export_bpf, through an unnamed
+    /// temporary file).
+    func exportedProgram() throws(SandboxError) -> [UInt8] {
+        guard let file = tmpfile() else {
+            throw SandboxError.system("cannot create a temporary file for a seccomp filter")
+        }
+        defer { fclose(file) }
+        let descriptor = fileno(file)
+        let result = seccomp_export_bpf(handle, descriptor)
+        guard result == 0 else {
+            throw SandboxError("cannot export a seccomp filter", errorNumber: -result)
+        }
+        guard lseek(descriptor, 0, SEEK_SET) == 0 else {
+            throw SandboxError.system("cannot rewind an exported seccomp filter")
+        }
+        var program: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw SandboxError.system("cannot read an exported seccomp filter") }
+            if count == 0 { break }
+            program.append(contentsOf: chunk[0..<count])
+        }
+        return program
+    }
+}
