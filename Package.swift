@@ -285,9 +285,16 @@ let package = Package(
         ),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"], swiftSettings: strictSwift),
         .testTarget(name: "SnapSystemTests", dependencies: ["SnapSystem"], swiftSettings: strictSwift),
+        /// A child process that loads a compiled seccomp profile, then attempts system calls.
+        .executableTarget(
+            name: "seccomp-probe",
+            dependencies: ["SnapSandbox", "CSnapShim"],
+            path: "Tests/seccomp-probe",
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "SnapSandboxTests",
-            dependencies: ["SnapSandbox", "SnapSecurity", "SnapPackage", "CSnapShim", "SnapPaths"],
+            dependencies: ["SnapSandbox", "SnapSecurity", "SnapPackage", "CSnapShim", "SnapPaths", "seccomp-probe"],
             swiftSettings: strictSwift
         ),
         /// Runs our `snap` and the real 2.57 client against one scripted fake daemon and

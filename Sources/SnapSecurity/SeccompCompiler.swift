@@ -72,13 +72,13 @@ struct SeccompCompiler {
         return (allowProgram, denyProgram)
     }
 
-    /// The libseccomp comparison lists one rule stands for: one list per combination of the
+    /// The comparison lists one rule stands for: one list per combination of the
     /// alternatives of each argument's condition. Empty when some condition can never hold.
-    func expansions(of rule: SeccompProfile.Rule) throws(SandboxError) -> [[scmp_arg_cmp]] {
-        var combinations: [[scmp_arg_cmp]] = [[]]
+    func expansions(of rule: SeccompProfile.Rule) throws(SandboxError) -> [[Comparison]] {
+        var combinations: [[Comparison]] = [[]]
         for (index, condition) in rule.conditions.enumerated() {
             guard let alternatives = Self.alternatives(for: condition, argument: UInt32(index)) else { continue }
-            var next: [[scmp_arg_cmp]] = []
+            var next: [[Comparison]] = []
             for combination in combinations {
                 for alternative in alternatives { next.append(combination + [alternative]) }
             }
@@ -93,37 +93,79 @@ struct SeccompCompiler {
         return combinations
     }
 
-    /// The comparisons, any one of which makes `condition` hold, or nil when it always holds.
-    static func alternatives(for condition: SeccompProfile.Condition, argument: UInt32) -> [scmp_arg_cmp]? {
-        let low: UInt64 = 0xffff_ffff
-        func masked(_ mask: UInt64, _ value: UInt64) -> scmp_arg_cmp {
-            scmp_arg_cmp(arg: argument, op: SCMP_CMP_MASKED_EQ, datum_a: mask, datum_b: value)
+    /// One argument comparison, as libseccomp's `struct scmp_arg_cmp` holds it.
+    struct Comparison: Equatable {
+        enum Operation: Equatable {
+            case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
+            /// `argument & operand == second`.
+            case maskedEqual
         }
-        func full(_ operation: scmp_compare, _ value: UInt64) -> [scmp_arg_cmp] {
-            [scmp_arg_cmp(arg: argument, op: operation, datum_a: value, datum_b: 0)]
+
+        var argument: UInt32
+        var operation: Operation
+        /// The value compared with, or the mask.
+        var operand: UInt64
+        /// The masked value; 0 for the other operations.
+        var second: UInt64 = 0
+
+        /// Whether the comparison holds for a 64-bit argument value.
+        func holds(for value: UInt64) -> Bool {
+            switch operation {
+            case .equal: return value == operand
+            case .notEqual: return value != operand
+            case .less: return value < operand
+            case .lessOrEqual: return value <= operand
+            case .greater: return value > operand
+            case .greaterOrEqual: return value >= operand
+            case .maskedEqual: return value & operand == second
+            }
+        }
+
+        var libseccomp: scmp_arg_cmp {
+            let operations: [Operation: scmp_compare] = [
+                .equal: SCMP_CMP_EQ, .notEqual: SCMP_CMP_NE, .less: SCMP_CMP_LT, .lessOrEqual: SCMP_CMP_LE,
+                .greater: SCMP_CMP_GT, .greaterOrEqual: SCMP_CMP_GE, .maskedEqual: SCMP_CMP_MASKED_EQ,
+            ]
+            return scmp_arg_cmp(
+                arg: argument,
+                op: operations[operation] ?? SCMP_CMP_EQ,
+                datum_a: operand,
+                datum_b: second
+            )
+        }
+    }
+
+    /// The comparisons, any one of which makes `condition` hold, or nil when it always holds.
+    static func alternatives(for condition: SeccompProfile.Condition, argument: UInt32) -> [Comparison]? {
+        let low: UInt64 = 0xffff_ffff
+        func masked(_ mask: UInt64, _ value: UInt64) -> Comparison {
+            Comparison(argument: argument, operation: .maskedEqual, operand: mask, second: value)
+        }
+        func full(_ operation: Comparison.Operation, _ value: UInt64) -> [Comparison] {
+            [Comparison(argument: argument, operation: operation, operand: value)]
         }
 
         switch condition {
         case .any:
             return nil
         case .equal(let value):
-            return value > low ? full(SCMP_CMP_EQ, value) : [masked(low, value)]
+            return value > low ? full(.equal, value) : [masked(low, value)]
         case .maskedEqual(let mask, let value):
             return [masked(mask, value)]
         case .notEqual(let value):
-            guard value <= low else { return full(SCMP_CMP_NE, value) }
+            guard value <= low else { return full(.notEqual, value) }
             return (0..<32).map { bit in masked(1 << bit, ~value & (1 << bit)) }
         case .less(let value):
-            guard value <= low else { return full(SCMP_CMP_LT, value) }
+            guard value <= low else { return full(.less, value) }
             return lessThan(value, masked)
         case .lessOrEqual(let value):
-            guard value < low else { return value == low ? nil : full(SCMP_CMP_LE, value) }
+            guard value < low else { return value == low ? nil : full(.lessOrEqual, value) }
             return lessThan(value + 1, masked)
         case .greater(let value):
-            guard value <= low else { return full(SCMP_CMP_GT, value) }
+            guard value <= low else { return full(.greater, value) }
             return greaterThan(value, masked)
         case .greaterOrEqual(let value):
-            guard value <= low else { return full(SCMP_CMP_GE, value) }
+            guard value <= low else { return full(.greaterOrEqual, value) }
             return value == 0 ? nil : greaterThan(value - 1, masked)
         }
     }
@@ -131,8 +173,8 @@ struct SeccompCompiler {
     /// `x < value` on 32 bits: for each 1 bit k of `value`, x has 0 there and agrees above.
     private static func lessThan(
         _ value: UInt64,
-        _ masked: (UInt64, UInt64) -> scmp_arg_cmp
-    ) -> [scmp_arg_cmp] {
+        _ masked: (UInt64, UInt64) -> Comparison
+    ) -> [Comparison] {
         (0..<32).filter { value & (1 << $0) != 0 }.map { bit in
             masked(prefixMask(from: bit), value & prefixMask(from: bit + 1))
         }
@@ -141,8 +183,8 @@ struct SeccompCompiler {
     /// `x > value` on 32 bits: for each 0 bit k of `value`, x has 1 there and agrees above.
     private static func greaterThan(
         _ value: UInt64,
-        _ masked: (UInt64, UInt64) -> scmp_arg_cmp
-    ) -> [scmp_arg_cmp] {
+        _ masked: (UInt64, UInt64) -> Comparison
+    ) -> [Comparison] {
         (0..<32).filter { value & (1 << $0) == 0 }.map { bit in
             masked(prefixMask(from: bit), (value & prefixMask(from: bit + 1)) | (1 << bit))
         }
@@ -201,10 +243,10 @@ final class SeccompFilterContext {
     func addRule(
         action: UInt32,
         syscall: Int32,
-        comparisons: [scmp_arg_cmp],
+        comparisons: [SeccompCompiler.Comparison],
         at location: String
     ) throws(SandboxError) {
-        let result = comparisons.withUnsafeBufferPointer { buffer in
+        let result = comparisons.map(\.libseccomp).withUnsafeBufferPointer { buffer in
             seccomp_rule_add_array(handle, action, syscall, UInt32(buffer.count), buffer.baseAddress)
         }
         // The same rule twice (the template lists the masked and plain forms of a

@@ -179,6 +179,9 @@ public struct SeccompProfile: Sendable, Equatable {
 
     /// A decimal number or a symbolic constant.
     private static func unsigned(_ text: String) throws(SandboxError) -> UInt64 {
+        if text.hasPrefix("-") {
+            throw SandboxError("\"\(text)\": a negative number may only be compared for equality (N or !N)")
+        }
         if let first = text.utf8.first, first >= 0x30 && first <= 0x39 {
             guard let number = UInt64(text) else {
                 throw SandboxError("\"\(text)\" is not a decimal number below 2^64")
