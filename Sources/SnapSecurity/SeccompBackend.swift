@@ -26,6 +26,7 @@ public enum SeccompBackend {
     /// - Parameters:
     ///   - source: The profile's text.
     ///   - name: What messages call the source (its file name).
+    /// - Returns: The file's bytes: the header, then the allow and the deny filter.
     /// - Throws: `SandboxError` naming the source and line of a bad token, an unknown
     ///   user or group, or a rule libseccomp refuses.
     public static func compile(source: String, named name: String) throws(SandboxError) -> [UInt8] {

@@ -1,7 +1,8 @@
+import SnapSandbox
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import SnapSandbox
 
 /// A seccomp profile source (`seccomp/bpf/TAG.src`), parsed.
 ///

@@ -60,8 +60,10 @@ struct SeccompEnforcementTests {
         let other = try scratch.write([], to: "other")
         let result = try runSeccompProbe(
             profile: strict,
-            ["unshare", "ptrace", "mknod-char", device, "chown-other", other, "socket-netlink", "bind-unix",
-             "setpriority", "-5", "setpriority-high", "-5"]
+            [
+                "unshare", "ptrace", "mknod-char", device, "chown-other", other, "socket-netlink", "bind-unix",
+                "setpriority", "-5", "setpriority-high", "-5",
+            ]
         )
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.lines == ["EPERM", "EPERM", "EPERM", "EPERM", "EPERM", "EPERM", "EPERM", "EPERM"])
@@ -91,8 +93,11 @@ struct SeccompEnforcementTests {
         let file = try scratch.write([], to: "baseline")
         let result = try runSeccompProbe(
             profile: strict,
-            ["seccomp-mode", "ioctl-tiocsti", "ioctl-tiocsti-high", "ioctl-tioclinux", "ptrace", "chmod-setuid", file,
-             "openat2", "unshare"],
+            [
+                "seccomp-mode", "ioctl-tiocsti", "ioctl-tiocsti-high", "ioctl-tioclinux", "ptrace", "chmod-setuid",
+                file,
+                "openat2", "unshare",
+            ],
             options: ["--no-load"]
         )
         #expect(result.status == 0, "\(result.errors)")
@@ -104,8 +109,10 @@ struct SeccompEnforcementTests {
         let file = try scratch.write([], to: "devmode-target")
         let result = try runSeccompProbe(
             profile: devmode,
-            ["seccomp-mode", "unshare", "ptrace", "ioctl-tiocsti-high", "chmod-setuid", file, "openat2",
-             "exec", "/bin/true"]
+            [
+                "seccomp-mode", "unshare", "ptrace", "ioctl-tiocsti-high", "chmod-setuid", file, "openat2",
+                "exec", "/bin/true",
+            ]
         )
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.lines == ["2", "ok", "ESRCH", "ok", "ok", "ok", "ok"])

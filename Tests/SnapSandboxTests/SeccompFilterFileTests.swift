@@ -66,7 +66,10 @@ struct SeccompFilterFileTests {
         #expect(parsed.allowFilter == allow && parsed.denyFilter == deny && !parsed.isUnrestricted)
     }
 
-    @Test("files and directories anyone but root could change are refused", .enabled(if: seccompTestsRunAsRoot, "needs root"))
+    @Test(
+        "files and directories anyone but root could change are refused",
+        .enabled(if: seccompTestsRunAsRoot, "needs root")
+    )
     func ownership() throws {
         let scratch = try SeccompScratch()
         let good = try scratch.write(Self.file(), to: "good.bin2")
@@ -102,7 +105,10 @@ struct SeccompFilterFileTests {
 
         let link = scratch.path + "/link"
         symlink(scratch.path, link)
-        #expect(message(reading: link + "/good.bin2") == "\(link) is a symbolic link; a seccomp profile's path may hold none")
+        #expect(
+            message(reading: link + "/good.bin2")
+                == "\(link) is a symbolic link; a seccomp profile's path may hold none"
+        )
 
         #expect(message(reading: "/tmp/x.bin2") == "/tmp is writable by group or others (mode 1777)")
         #expect(message(reading: scratch.path + "/missing.bin2").hasPrefix("cannot open \(scratch.path)/missing.bin2"))

@@ -100,7 +100,10 @@ struct SeccompProfileTests {
 
     @Test("the template allows what programs need and leaves out what confinement forbids")
     func templateContents() throws {
-        let profile = try SeccompProfile(parsing: SeccompBackend.source(for: try seccompSampleTarget(.strict)), source: "t")
+        let profile = try SeccompProfile(
+            parsing: SeccompBackend.source(for: try seccompSampleTarget(.strict)),
+            source: "t"
+        )
         let allowed = Set(profile.rules.filter { !$0.isDenial }.map(\.syscall))
         for needed in [
             "execve", "rseq", "clone3", "prlimit64", "statx", "newfstatat", "getrandom", "close_range", "faccessat2",
@@ -119,7 +122,9 @@ struct SeccompProfileTests {
         let sockets = profile.rules.filter { $0.syscall == "socket" }.map(\.conditions)
         #expect(!sockets.contains([.equal(16)]) && sockets.contains([.equal(1)]) && sockets.count == 44)
         let denied = profile.rules.filter(\.isDenial).map(\.syscall)
-        for syscall in ["ioctl", "chmod", "fchmod", "fchmodat", "fchmodat2", "creat", "mknod", "open", "openat", "openat2", "pipe2"] {
+        for syscall in [
+            "ioctl", "chmod", "fchmod", "fchmodat", "fchmodat2", "creat", "mknod", "open", "openat", "openat2", "pipe2",
+        ] {
             #expect(denied.contains(syscall), "\(syscall) has no denial")
         }
     }

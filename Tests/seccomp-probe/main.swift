@@ -154,8 +154,10 @@ while !queue.items.isEmpty {
     case "chmod-setuid": say(libc(chmod(queue.next(for: action), 0o4755)))
     case "chown-root": say(libc(chown(queue.next(for: action), 0, 0)))
     case "chown-other": say(libc(chown(queue.next(for: action), 1, 1)))
-    case "mknod-fifo": say(outcome(Int(csnap_seccomp_try_mknod(queue.next(for: action), UInt32(S_IFIFO) | 0o644, 0, 0))))
-    case "mknod-char": say(outcome(Int(csnap_seccomp_try_mknod(queue.next(for: action), UInt32(S_IFCHR) | 0o644, 1, 3))))
+    case "mknod-fifo":
+        say(outcome(Int(csnap_seccomp_try_mknod(queue.next(for: action), UInt32(S_IFIFO) | 0o644, 0, 0))))
+    case "mknod-char":
+        say(outcome(Int(csnap_seccomp_try_mknod(queue.next(for: action), UInt32(S_IFCHR) | 0o644, 1, 3))))
     case "tmpfile-setuid": say(outcome(Int(csnap_seccomp_try_open_tmpfile(queue.next(for: action), 0o4755))))
     case "unshare": say(outcome(Int(csnap_seccomp_try_unshare())))
     case "ptrace": say(outcome(csnap_seccomp_try_ptrace()))
