@@ -118,10 +118,68 @@ struct SeccompEnforcementTests {
         #expect(result.lines == ["2", "ok", "ESRCH", "ok", "ok", "ok", "ok"])
     }
 
+    @Test("a filter the kernel rejects fails the load with the file and the error")
+    func rejectedFilter() throws {
+        // One instruction with an opcode classic BPF does not have.
+        let bogus = [UInt8](arrayLiteral: 0xff, 0xff, 0, 0, 0, 0, 0, 0)
+        let path = try scratch.write(
+            SeccompFilterFile.encoded(allow: bogus, deny: bogus, unrestricted: false),
+            to: "bogus.bin2"
+        )
+        let result = try runSeccompProbe(profile: path, ["getpid"])
+        #expect(result.status == 3)
+        #expect(result.lines.isEmpty)
+        #expect(result.errors.contains("\(path): cannot load the deny seccomp filter: Invalid argument"))
+    }
+
     @Test("a classic profile loads no filter")
     func classicLoadsNothing() throws {
         let result = try runSeccompProbe(profile: classic, ["seccomp-mode", "unshare", "ptrace"])
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.lines == ["0", "ok", "ESRCH"])
+    }
+
+    /// A 32-bit x86 program with no C library: it makes its calls with `int $0x80`, and its
+    /// exit status has one bit per call that did not answer as the profile says.
+    static let compatProgram = """
+        static long sys(long n, long a, long b, long c, long d) {
+            long r;
+            __asm__ volatile("int $0x80" : "=a"(r) : "a"(n), "b"(a), "c"(b), "d"(c), "S"(d) : "memory");
+            return r;
+        }
+        void _start(void) {
+            int status = 0;
+            unsigned long long how[3] = {0, 0, 0};
+            if (sys(20, 0, 0, 0, 0) <= 0) status |= 1;                        /* getpid works */
+            if (sys(310, 0x04000000, 0, 0, 0) != -1) status |= 2;             /* unshare: EPERM */
+            if (sys(26, 2, 0x3fffffff, 0, 0) != -1) status |= 4;              /* ptrace: EPERM */
+            if (sys(437, -100, (long)"/", (long)how, 24) != -13) status |= 8; /* openat2: EACCES */
+            if (sys(359, 16, 3, 0, 0) != -1) status |= 16;                    /* socket(AF_NETLINK): EPERM */
+            if (sys(359, 1, 1, 0, 0) < 0) status |= 32;                       /* socket(AF_UNIX) works */
+            sys(1, status, 0, 0, 0);
+            for (;;) {}
+        }
+        """
+
+    @Test(
+        "a 32-bit program meets the same rules through the compat architecture",
+        .enabled(if: isX8664 && FileManager.default.isExecutableFile(atPath: "/usr/bin/gcc"), "needs x86-64 and gcc")
+    )
+    func compatArchitecture() throws {
+        let source = try scratch.write(Array(Self.compatProgram.utf8), to: "compat.c")
+        let program = scratch.path + "/compat32"
+        let compiler = Process()
+        compiler.executableURL = URL(fileURLWithPath: "/usr/bin/gcc")
+        compiler.arguments = ["-m32", "-static", "-nostdlib", "-fno-pie", "-no-pie", "-O1", "-o", program, source]
+        try compiler.run()
+        compiler.waitUntilExit()
+        try #require(compiler.terminationStatus == 0, "gcc cannot build a 32-bit program here")
+
+        // Unfiltered, unshare, ptrace (ESRCH), openat2 and netlink all answer otherwise:
+        // 2 + 4 + 8 + 16.
+        let baseline = try runSeccompProbe(profile: strict, ["exec", program], options: ["--no-load"])
+        #expect(baseline.lines == ["exit 30"])
+        let confined = try runSeccompProbe(profile: strict, ["exec", program])
+        #expect(confined.lines == ["ok"], "\(confined.errors)")
     }
 }
