@@ -45,6 +45,7 @@ struct SeccompEnforcementTests {
             ["/bin/sh", "-c", "ls / | wc -l >/dev/null && cat /etc/hostname >/dev/null"],
             ["/bin/sh", "-c", "echo '{\"a\":[1,2]}' | jq -e '.a | length == 2'"],
             ["/usr/bin/env", "sort", "--version"],
+            ["/usr/bin/python3", "-c", "import threading; t = threading.Thread(target=print); t.start(); t.join()"],
             ["/bin/sh", "-c", "d=$(mktemp -d /run/seccomp-tests-sh.XXXXXX) && cp /etc/hostname $d/x && rm -r $d"],
         ]
     )
