@@ -196,17 +196,28 @@ public struct SeccompProfile: Sendable, Equatable {
         return constant
     }
 
+    /// The uid of `name` (getpwnam_r(3): the daemon compiles profiles on several threads,
+    /// and getpwnam's static result is not safe there).
     private static func userID(_ name: String) throws(SandboxError) -> uid_t {
-        guard !name.isEmpty, let entry = getpwnam(name) else {
-            throw SandboxError("no user is named \"\(name)\"")
+        var entry = passwd()
+        var found: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let result = getpwnam_r(name, &entry, &buffer, buffer.count, &found)
+        guard !name.isEmpty, result == 0, found != nil else {
+            throw SandboxError("no user is named \"\(name)\"", errorNumber: result)
         }
-        return entry.pointee.pw_uid
+        return entry.pw_uid
     }
 
+    /// The gid of `name` (getgrnam_r(3)).
     private static func groupID(_ name: String) throws(SandboxError) -> gid_t {
-        guard !name.isEmpty, let entry = getgrnam(name) else {
-            throw SandboxError("no group is named \"\(name)\"")
+        var entry = group()
+        var found: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 16 * 1024)
+        let result = getgrnam_r(name, &entry, &buffer, buffer.count, &found)
+        guard !name.isEmpty, result == 0, found != nil else {
+            throw SandboxError("no group is named \"\(name)\"", errorNumber: result)
         }
-        return entry.pointee.gr_gid
+        return entry.gr_gid
     }
 }
