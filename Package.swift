@@ -293,9 +293,19 @@ let package = Package(
             path: "Tests/sandbox-probe",
             swiftSettings: strictSwift
         ),
+        /// A child process that loads a compiled seccomp profile, then attempts system calls.
+        .executableTarget(
+            name: "seccomp-probe",
+            dependencies: ["SnapSandbox", "CSnapShim"],
+            path: "Tests/seccomp-probe",
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "SnapSandboxTests",
-            dependencies: ["SnapSandbox", "SnapSecurity", "SnapPackage", "CSnapShim", "SnapPaths", "sandbox-probe"],
+            dependencies: [
+                "SnapSandbox", "SnapSecurity", "SnapPackage", "CSnapShim", "SnapPaths", "sandbox-probe",
+                "seccomp-probe",
+            ],
             swiftSettings: strictSwift
         ),
         /// Runs our `snap` and the real 2.57 client against one scripted fake daemon and
