@@ -87,7 +87,8 @@ struct DemoTests {
         #expect((try? FileManager.default.contentsOfDirectory(atPath: parent)) == [], "\(parent) is not empty")
         #expect(HostState.mountPoints(under: parent) == [], "mounts are left under \(parent)")
         #expect(HostState.loopBackingFiles(under: parent) == [], "loop devices are left attached")
-        #expect(HostState.processes(withRoot: root) == [], "processes of the demo are still running")
+        let running = HostState.processes(withEnvironment: "SNAPPY_GLOBAL_ROOT=" + root + "\0")
+        #expect(running.map(\.command) == [], "processes of the demo are still running: \(running)")
     }
 }
 
@@ -107,39 +108,70 @@ private enum DemoRun {
         return String(cString: made)
     }
 
+    /// Stops, unmounts and detaches whatever the demo left (the test has already failed
+    /// then), and removes the directory.
     static func removeScratchParent(_ parent: String) {
-        // Only what the demo failed to remove is here; nothing mounted is crossed.
+        for process in HostState.processes(withEnvironment: "SNAPPY_GLOBAL_ROOT=" + parent + "/") {
+            kill(process.pid, SIGKILL)
+        }
+        for point in HostState.mountPoints(under: parent).sorted().reversed() {
+            umount2(point, Int32(MNT_DETACH))
+        }
+        for device in HostState.loopBackingFiles(under: parent) {
+            let name = String(device.prefix { $0 != ":" })
+            _ = try? spawnAndWait(["/sbin/losetup", "-d", "/dev/" + name], environment: [], outputPath: "/dev/null")
+        }
+        // Nothing mounted is crossed.
         guard HostState.mountPoints(under: parent).isEmpty else { return }
         try? FileManager.default.removeItem(atPath: parent)
     }
 
-    /// Runs the demo with its output in a file: a process it left running cannot hold the test.
+    /// Runs the demo with its output in a file, and waits for the demo alone: a process it
+    /// left running, holding a descriptor it inherited, cannot hold the test up.
     static func run(scratchParent parent: String) throws -> (status: Int32, output: String) {
         let outputPath = parent + ".output"
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outputPath])
-        }
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        defer { try? output.close() }
+        defer { unlink(outputPath) }
 
         var environment = ProcessInfo.processInfo.environment
         environment["DEMO_BIN"] = binaries
         environment["TMPDIR"] = parent
         environment["DEMO_RUN_REQUIRED"] = nil
         environment["SNAPPY_GLOBAL_ROOT"] = nil
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["--kill-after=30", "600", packageRoot + "/tools/demo"]
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        process.waitUntilExit()
+        let arguments = ["/usr/bin/timeout", "--kill-after=30", "600", packageRoot + "/tools/demo"]
+        let status = try spawnAndWait(
+            arguments,
+            environment: environment.map { "\($0.key)=\($0.value)" },
+            outputPath: outputPath
+        )
         let text = try String(contentsOfFile: outputPath, encoding: .utf8)
-        return (process.terminationStatus, text)
+        return (status, text)
+    }
+
+    /// posix_spawn(3) with standard input from /dev/null and standard output and error to
+    /// a file, then waitpid(2). Returns the exit status, or 128 plus the signal that ended it.
+    static func spawnAndWait(_ arguments: [String], environment: [String], outputPath: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
+        guard spawned == 0 else {
+            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO)
+        }
+
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        }
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     /// The scratch root from the line `==> Starting snapd under a scratch root, SNAPPY_GLOBAL_ROOT=PATH (shown as $ROOT)`.
@@ -186,16 +218,18 @@ private struct HostState: Equatable {
         }
     }
 
-    /// Processes whose environment names the root: the demo's snapd and anything it started.
-    static func processes(withRoot root: String) -> [String] {
-        let marker = Data(("SNAPPY_GLOBAL_ROOT=" + root + "\0").utf8)
+    /// Processes whose environment holds the text: the demo's snapd and anything it started
+    /// name its root there.
+    static func processes(withEnvironment text: String) -> [(pid: pid_t, command: String)] {
+        let marker = Data(text.utf8)
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.filter { Int($0) != nil }.compactMap { pid in
-            guard let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ"),
+        return entries.compactMap { entry in
+            guard let pid = pid_t(entry), pid > 0,
+                let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ"),
                 environment.range(of: marker) != nil
             else { return nil }
             let command = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "?"
-            return "\(pid) \(command.trimmingCharacters(in: .whitespacesAndNewlines))"
+            return (pid, "\(pid) \(command.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 }
