@@ -313,5 +313,8 @@ let package = Package(
         /// (or `SNAP_CLI_BINARY`): a test target cannot depend on a program linked with
         /// unsafe static flags.
         .testTarget(name: "SnapCLITests", dependencies: ["SnapdHTTP", "SnapAPI"], swiftSettings: strictSwift),
+        /// Runs `tools/demo` once with the programs already built (`.build/debug`, or `DEMO_BIN`) and
+        /// checks its output, its exit status and that it leaves nothing behind.
+        .testTarget(name: "DemoTests", swiftSettings: strictSwift),
     ]
 )
