@@ -34,7 +34,7 @@ public final class SnapDaemon: Sendable {
         engine = try Engine(
             path: paths.stateDatabase,
             handlers: snaps.handlers,
-            projections: [snaps.projection],
+            projections: snaps.projections,
             logger: logger
         )
         snaps.attach(to: engine)
