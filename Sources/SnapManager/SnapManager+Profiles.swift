@@ -128,10 +128,28 @@ extension SnapManager {
         }
     }
 
-    /// The full snap.yaml of the setup's revision, read from its mounted image.
+    /// The full snap.yaml of the setup's revision, read from its mounted image, with the
+    /// hooks its `meta/hooks` directory holds (a hook need not be declared in snap.yaml).
     private func snapInfo(_ setup: SnapSetup) async throws -> SnapInfo {
-        let yaml = layout(setup.name).mountPoint(setup.revision) + "/meta/snap.yaml"
+        let meta = layout(setup.name).mountPoint(setup.revision) + "/meta"
         let disk = self.disk
-        return try await Disk.run { try SnapInfo.parse(yamlBytes: try disk.readFile(yaml)) }
+        return try await Disk.run {
+            try SnapInfo.parse(yamlBytes: try disk.readFile(meta + "/snap.yaml"), hookFiles: Self.hookFiles(in: meta + "/hooks"))
+        }
+    }
+
+    /// The names of the files in a snap's `meta/hooks`.
+    private static func hookFiles(in directory: String) -> [String] {
+        guard let stream = opendir(directory) else { return [] }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            // FUSE mounts may report DT_UNKNOWN; only directories are certainly not hooks.
+            if name != ".", name != "..", entry.pointee.d_type != UInt8(DT_DIR) { names.append(name) }
+        }
+        return names.sorted()
     }
 }

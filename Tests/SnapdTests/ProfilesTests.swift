@@ -1,0 +1,300 @@
+import Foundation
+import SQLite
+import SnapManager
+import SnapPackage
+import StateEngine
+import Testing
+
+/// The security files setup-profiles writes and remove-profiles removes, and the
+/// `security_profiles` projection that records them.
+@Suite(
+    "Security files written in the install change, recorded in the event log",
+    .serialized,
+    .enabled(if: referenceSnapPresent && isRoot, "needs root and the reference client from tools/setup")
+)
+struct ProfilesTests {
+    /// One row of the projection.
+    struct Row: Equatable {
+        var path, tag, kind, snap, revision, digest: String
+        var size: Int64
+        var changeID, taskID: Int64?
+    }
+
+    static let kinds = ["sandbox", "seccomp-source", "seccomp-binary", "landlock", "apparmor"]
+
+    /// The files a revision with these apps must have, as on a real system.
+    static func expectedPaths(snap: String, apps: [String]) -> [String] {
+        var paths = ["/var/lib/snapd/mount/snap.\(snap).fstab"]
+        for app in apps {
+            let tag = "snap.\(snap).\(app)"
+            paths += [
+                "/var/lib/snapd/sandbox/\(tag)", "/var/lib/snapd/seccomp/bpf/\(tag).src",
+                "/var/lib/snapd/seccomp/bpf/\(tag).bin2", "/var/lib/snapd/landlock/\(tag)",
+                "/var/lib/snapd/apparmor/profiles/\(tag)",
+            ]
+        }
+        return paths.sorted()
+    }
+
+    func rows(_ system: TestSystem, snap: String? = nil) async throws -> [Row] {
+        guard let daemon = system.daemon else { throw TestFailure("no daemon running") }
+        return try await daemon.engine.withDatabase { database in
+            var rows: [Row] = []
+            let query = try database.prepare(
+                """
+                SELECT path, security_tag, kind, snap, revision, sha3_384, size, change_id, task_id
+                FROM security_profiles WHERE ?1 IS NULL OR snap = ?1 ORDER BY path
+                """
+            )
+            try query.bind([snap])
+            while try query.step() {
+                rows.append(
+                    Row(
+                        path: query.string(0),
+                        tag: query.string(1),
+                        kind: query.string(2),
+                        snap: query.string(3),
+                        revision: query.string(4),
+                        digest: query.string(5),
+                        size: query.int64(6),
+                        changeID: query.optionalInt64(7),
+                        taskID: query.optionalInt64(8)
+                    )
+                )
+            }
+            return rows
+        }
+    }
+
+    /// Every profile file under the root's profile directories, as on a real system.
+    func filesOnDisk(_ system: TestSystem, snap: String) -> [String] {
+        var found: [String] = []
+        for directory in ["sandbox", "seccomp/bpf", "landlock", "apparmor/profiles", "mount"] {
+            let full = system.root + "/var/lib/snapd/" + directory
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: full)) ?? []
+            where name.hasPrefix("snap.\(snap).") {
+                found.append("/var/lib/snapd/\(directory)/\(name)")
+            }
+        }
+        return found.sorted()
+    }
+
+    func text(_ system: TestSystem, _ path: String) throws -> String {
+        try String(contentsOfFile: system.root + path, encoding: .utf8)
+    }
+
+    @Test("installing writes every file of every app, root-owned 0644, recorded with its change and task")
+    func installWritesFiles() async throws {
+        let system = try TestSystem()
+        try await system.start()
+        try await system.installCoreAndHello()
+
+        let expected = Self.expectedPaths(snap: "hello", apps: ["hello", "other"])
+        #expect(filesOnDisk(system, snap: "hello") == expected)
+        for path in expected {
+            var info = stat()
+            #expect(lstat(system.root + path, &info) == 0, "\(path)")
+            #expect(info.st_mode & S_IFMT == S_IFREG && info.st_mode & 0o7777 == 0o644, "\(path)")
+            #expect(info.st_uid == 0 && info.st_gid == 0, "\(path)")
+            var directory = stat()
+            #expect(stat((system.root + path as NSString).deletingLastPathComponent, &directory) == 0)
+            #expect(directory.st_mode & 0o7777 == 0o755, "\(path)")
+        }
+
+        let sandbox = try text(system, "/var/lib/snapd/sandbox/snap.hello.other")
+        for line in [
+            "snap-name hello", "instance-name hello", "revision x1", "version 1.0", "base core", "confinement strict",
+            "app other", "command bin/hello",
+        ] {
+            #expect(sandbox.split(separator: "\n").contains(Substring(line)), "\(line) in \(sandbox)")
+        }
+        let apparmor = try text(system, "/var/lib/snapd/apparmor/profiles/snap.hello.hello")
+        #expect(apparmor.contains("profile \"snap.hello.hello\" flags=(attach_disconnected,mediate_deleted) {"))
+        #expect(apparmor.contains("@{SNAP_REVISION}=\"x1\""))
+        let binary = try Data(contentsOf: URL(fileURLWithPath: system.root + "/var/lib/snapd/seccomp/bpf/snap.hello.hello.bin2"))
+        #expect(binary.count >= 128 && binary.prefix(3) == Data([0x53, 0x43, 1]))
+
+        // The projection: one row per file, with its digest and size, written by the
+        // setup-profiles task of the install change.
+        let rows = try await rows(system)
+        #expect(rows.map(\.path) == expected)
+        let change = try #require(try await system.lastChange())
+        let task = try #require(change.tasks.first { $0.kind == "setup-profiles" })
+        for row in rows {
+            let digest = try SnapDigest.ofFile(atPath: system.root + row.path)
+            #expect(row.digest == digest.hex && row.size == Int64(digest.size), "\(row)")
+            #expect(row.changeID == Int64(change.id) && row.taskID == Int64(task.id), "\(row)")
+            #expect(row.snap == "hello" && row.revision == "x1")
+        }
+        #expect(Set(rows.map(\.kind)) == Set(Self.kinds + ["mount"]))
+        #expect(rows.filter { $0.kind == "mount" }.map(\.tag) == ["snap.hello"])
+        await system.stop()
+    }
+
+    @Test("upgrade, revert, disable, enable and remove leave the files of the right revision")
+    func lifecycle() async throws {
+        let system = try TestSystem()
+        try await system.start()
+        let snaps = try await system.installCoreAndHello()
+        let expected = Self.expectedPaths(snap: "hello", apps: ["hello", "other"])
+        let sandbox = "/var/lib/snapd/sandbox/snap.hello.hello"
+
+        // A new revision with one app fewer: its files replace x1's, the other app's go.
+        _ = try await TestSnaps.build(
+            "name: hello\nversion: '2.0'\nsummary: s\ndescription: d\napps:\n  hello:\n    command: bin/hello\n",
+            in: snaps
+        )
+        #expect(try await system.snap("install", "--dangerous", "./hello_2.0_all.snap", in: snaps).status == 0)
+        #expect(filesOnDisk(system, snap: "hello") == Self.expectedPaths(snap: "hello", apps: ["hello"]))
+        #expect(try text(system, sandbox).contains("revision x2\nversion 2.0\n"))
+        #expect(try await rows(system).allSatisfy { $0.revision == "x2" })
+
+        // Revert: x1's files again, both apps.
+        #expect(try await system.snap("revert", "hello").status == 0)
+        #expect(filesOnDisk(system, snap: "hello") == expected)
+        #expect(try text(system, sandbox).contains("revision x1\nversion 1.0\n"))
+        #expect(try await rows(system).map(\.path) == expected)
+        #expect(try await rows(system).allSatisfy { $0.revision == "x1" })
+
+        // Disabled snaps have no files; enabling writes them again.
+        #expect(try await system.snap("disable", "hello").status == 0)
+        #expect(filesOnDisk(system, snap: "hello").isEmpty)
+        #expect(try await rows(system).isEmpty)
+        #expect(try await system.snap("enable", "hello").status == 0)
+        #expect(filesOnDisk(system, snap: "hello") == expected)
+
+        // Removing one revision that is not current touches nothing; removing the snap, everything.
+        let before = try expected.map { try text(system, $0) }
+        #expect(try await system.snap("remove", "--revision=x2", "hello").status == 0)
+        #expect(try expected.map { try text(system, $0) } == before)
+        #expect(try await system.snap("remove", "hello").status == 0)
+        #expect(filesOnDisk(system, snap: "hello").isEmpty)
+        #expect(try await rows(system).isEmpty)
+        await system.stop()
+    }
+
+    @Test("a failed install leaves no files of the new snap, and a failed upgrade the old revision's")
+    func failedInstalls() async throws {
+        let system = try TestSystem()
+        try await system.start()
+        let snaps = try await system.installCoreAndHello()
+        let path = try await TestSnaps.build(
+            "name: fresh\nversion: '2'\nsummary: s\ndescription: d\napps:\n  fresh:\n    command: bin/hello\n",
+            in: snaps
+        )
+        let helloBefore = try await rows(system, snap: "hello")
+        let helloText = try Self.expectedPaths(snap: "hello", apps: ["hello", "other"]).map { try text(system, $0) }
+        await system.stop()
+
+        try await system.start(SnapManager.Options(faults: FaultPlan(failing: ["start-snap-services"])))
+        #expect(try await system.snap("install", "--dangerous", path).status == 1)
+        #expect(filesOnDisk(system, snap: "fresh").isEmpty)
+        #expect(try await rows(system, snap: "fresh").isEmpty)
+
+        #expect(try await system.snap("install", "--dangerous", "./hello_1.0_all.snap", in: snaps).status == 1)
+        let helloAfter = try await rows(system, snap: "hello")
+        #expect(helloAfter.map(\.path) == helloBefore.map(\.path))
+        #expect(helloAfter.map(\.digest) == helloBefore.map(\.digest))
+        #expect(helloAfter.allSatisfy { $0.revision == "x1" })
+        let textAfter = try Self.expectedPaths(snap: "hello", apps: ["hello", "other"]).map { try text(system, $0) }
+        #expect(textAfter == helloText)
+        await system.stop()
+    }
+
+    @Test("devmode and classic snaps get their confinement in every file")
+    func confinements() async throws {
+        let system = try TestSystem()
+        try await system.start()
+        let snaps = try await system.installCoreAndHello(hello: false)
+        #expect(try await system.snap("install", "--devmode", "./hello_1.0_all.snap", in: snaps).status == 0)
+        let devmode = try text(system, "/var/lib/snapd/sandbox/snap.hello.hello")
+        #expect(devmode.contains("confinement devmode\n"), "\(devmode)")
+        #expect(
+            try text(system, "/var/lib/snapd/apparmor/profiles/snap.hello.hello")
+                .contains("flags=(attach_disconnected,mediate_deleted,complain)")
+        )
+
+        let classic = try await TestSnaps.build(
+            "name: wide\nversion: '1'\nsummary: s\ndescription: d\nconfinement: classic\n"
+                + "apps:\n  wide:\n    command: bin/hello\n",
+            in: snaps
+        )
+        #expect(try await system.snap("install", "--dangerous", "--classic", classic).status == 0)
+        let wide = try text(system, "/var/lib/snapd/sandbox/snap.wide.wide")
+        #expect(wide.contains("base \nconfinement classic\n"), "\(wide)")
+        #expect(try text(system, "/var/lib/snapd/apparmor/profiles/snap.wide.wide").contains("  capability,\n"))
+        await system.stop()
+    }
+
+    @Test("layouts become escaped fstab lines with in-sandbox paths")
+    func layouts() async throws {
+        let system = try TestSystem()
+        try await system.start()
+        let snaps = try await system.installCoreAndHello(hello: false)
+        let path = try await TestSnaps.build(
+            """
+            name: laid
+            version: '1'
+            summary: s
+            description: d
+            apps:
+              laid:
+                command: bin/hello
+            layout:
+              /usr/share/my app:
+                bind: $SNAP/share/my app
+              /etc/laid.conf:
+                bind-file: $SNAP_DATA/laid.conf
+              /var/lib/laid:
+                type: tmpfs
+              /usr/lib/laid:
+                symlink: $SNAP_COMMON/lib
+            """,
+            in: snaps,
+            files: ["bin/hello": "#!/bin/sh\n", "share/my app/x": "x\n"]
+        )
+        let install = try await system.snap("install", "--dangerous", path)
+        #expect(install.status == 0, "\(install)")
+        let fstab = try text(system, "/var/lib/snapd/mount/snap.laid.fstab")
+        let lines = fstab.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(
+            lines == [
+                "/snap/laid/x1/share/my\\040app /usr/share/my\\040app none rbind,rw,x-snapd.origin=layout 0 0",
+                "/var/snap/laid/x1/laid.conf /etc/laid.conf none bind,rw,x-snapd.kind=file,x-snapd.origin=layout 0 0",
+                "tmpfs /var/lib/laid tmpfs x-snapd.origin=layout 0 0",
+                "none /usr/lib/laid none x-snapd.kind=symlink,x-snapd.symlink=/var/snap/laid/common/lib,"
+                    + "x-snapd.origin=layout 0 0",
+            ],
+            "\(fstab)"
+        )
+        await system.stop()
+    }
+
+    @Test("the security_profiles table equals a rebuild from the event log")
+    func rebuild() async throws {
+        let system = try TestSystem()
+        try await system.start()
+        let snaps = try await system.installCoreAndHello()
+        for arguments in [
+            ["install", "--dangerous", "./hello_1.0_all.snap"], ["disable", "hello"], ["enable", "hello"],
+            ["revert", "hello"], ["remove", "--revision=x2", "hello"],
+            ["install", "--devmode", "./hello_1.0_all.snap"],
+        ] {
+            #expect(try await system.run(referenceSnap, arguments, in: snaps).status == 0, "\(arguments)")
+        }
+        await system.stop()
+
+        let database = try StateDatabase.open(path: system.paths.stateDatabase)
+        let dump = { () throws -> [String] in
+            let rows = try database.rows("SELECT * FROM security_profiles ORDER BY path")
+            return rows.map { $0.map { value -> String in
+                if case .blob(let bytes) = value { return bytes.map { String($0) }.joined(separator: ",") }
+                return value.description
+            }.joined(separator: "|") }
+        }
+        let before = try dump()
+        #expect(before.count == 11, "\(before.count)")
+        try Replayer(database: database, projections: [SnapsProjection(), ProfilesProjection()]).rebuild()
+        #expect(try dump() == before)
+    }
+}
