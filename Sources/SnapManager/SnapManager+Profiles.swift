@@ -70,7 +70,21 @@ extension SnapManager {
     /// Makes the disk and the projection hold the task's `previous-profiles` again.
     private func restorePrevious(_ setup: SnapSetup, _ context: TaskContext) async throws {
         let name = setup.name
-        let previous = (context.data["previous-profiles"]?.arrayValue ?? []).compactMap(ProfileRecord.init(json:))
+        let taskID = context.taskID
+        // The value the do handler stored is read from the tasks table: the context's data is
+        // the task's data as the engine loaded it, which may predate the do handler's values.
+        let stored = try await readState { database -> String? in
+            try database.scalar("SELECT data FROM tasks WHERE id = ?1", taskID).flatMap {
+                if case .text(let text) = $0 { return text }
+                return nil
+            }
+        }
+        let data = try stored.map { try JSONValue(parsing: $0) }
+        let entries = data?["previous-profiles"]?.arrayValue ?? context.data["previous-profiles"]?.arrayValue ?? []
+        let previous = entries.compactMap(ProfileRecord.init(json:))
+        guard previous.count == entries.count else {
+            throw SnapManagerError(.internalError, "the task's previous-profiles data of snap \"\(name)\" is damaged")
+        }
         let current = try await readState { try ProfileRecord.all(snap: name, from: $0) }
         try await Disk.run { try self.replaceProfiles(current, with: previous) }
         recordReplacement(of: current, with: previous, in: context)
