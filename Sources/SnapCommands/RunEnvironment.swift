@@ -86,9 +86,10 @@ struct RunEnvironment {
     func createUserDirectories() throws(SandboxError) {
         let base = "\(realHome)/snap"
         let instanceDirectory = base + "/" + description.instanceName
-        for directory in [base, instanceDirectory, instanceDirectory + "/" + description.revision,
-            instanceDirectory + "/common"]
-        {
+        for directory in [
+            base, instanceDirectory, instanceDirectory + "/" + description.revision,
+            instanceDirectory + "/common",
+        ] {
             guard mkdir(directory, 0o700) != 0 else {
                 // mkdir(2) applies the umask; the mode must be exactly 0700.
                 chmod(directory, 0o700)
@@ -99,7 +100,8 @@ struct RunEnvironment {
         let current = instanceDirectory + "/current"
         var buffer = [CChar](repeating: 0, count: 256)
         let length = readlink(current, &buffer, buffer.count - 1)
-        let existing = length > 0 ? String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+        let existing =
+            length > 0 ? String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
         if existing != description.revision {
             let temporary = current + ".new-\(getpid())"
             unlink(temporary)

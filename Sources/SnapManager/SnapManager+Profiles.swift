@@ -30,7 +30,10 @@ extension SnapManager {
                 confinement: confinement
             )
         } catch {
-            throw SnapManagerError(.internalError, "cannot generate the security profiles of snap \"\(name)\": \(error)")
+            throw SnapManagerError(
+                .internalError,
+                "cannot generate the security profiles of snap \"\(name)\": \(error)"
+            )
         }
         let records = try files.map { try record(of: $0, snap: name, revision: setup.revision.description) }
         try await Disk.run { try self.replaceProfiles(before, with: records) }
@@ -148,7 +151,8 @@ extension SnapManager {
         let meta = layout(setup.name).mountPoint(setup.revision) + "/meta"
         let disk = self.disk
         return try await Disk.run {
-            try SnapInfo.parse(yamlBytes: try disk.readFile(meta + "/snap.yaml"), hookFiles: Self.hookFiles(in: meta + "/hooks"))
+            let yaml = try disk.readFile(meta + "/snap.yaml")
+            return try SnapInfo.parse(yamlBytes: yaml, hookFiles: Self.hookFiles(in: meta + "/hooks"))
         }
     }
 

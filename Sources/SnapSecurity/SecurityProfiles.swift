@@ -41,6 +41,7 @@ public enum SecurityProfiles {
     ///   - instanceName: `NAME` or `NAME_KEY`.
     ///   - revision: The revision (`x1`, `42`).
     ///   - confinement: What the programs run under (``SecurityTarget/confinement(of:devmode:)``).
+    /// - Returns: The files, with paths as on a real system.
     /// - Throws: ``SandboxError`` naming the program and the problem: an invalid name, a path
     ///   AppArmor would read as a pattern, a seccomp profile that does not compile.
     public static func files(
@@ -74,7 +75,12 @@ public enum SecurityProfiles {
                     try SeccompCompilerFallback.compile(source: seccompSource)
                 ),
                 file(paths.landlockDirectory, tag, .landlock, Array(LandlockBackend.rules(for: target).utf8)),
-                file(paths.apparmorProfileDirectory, tag, .apparmor, Array(try AppArmorBackend.profile(for: target).utf8)),
+                file(
+                    paths.apparmorProfileDirectory,
+                    tag,
+                    .apparmor,
+                    Array(try AppArmorBackend.profile(for: target).utf8)
+                ),
             ]
         }
         let fstab = try MountProfile.fstab(info: info, revision: revision)

@@ -4,11 +4,12 @@
 // expanded in order), and executes the command chain, then the command with its
 // arguments. Fully static, so that it runs inside any base, even one with no C library;
 // single-threaded, with no Foundation. See docs/snap-run.md.
+import SnapPaths
+import SnapSandbox
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import SnapPaths
-import SnapSandbox
 
 /// Prints `message` on standard error and exits with status 1.
 func fail(_ message: String) -> Never {

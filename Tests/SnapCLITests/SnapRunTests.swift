@@ -31,9 +31,10 @@ struct SnapRunTests {
             }
             chmod(root + "/home", 0o755)
             try manager.createSymbolicLink(atPath: root + "/snap/demo/current", withDestinationPath: "x1")
-            for (tag, program) in [("snap.demo.demo", "app demo"), ("snap.demo.tool", "app tool"),
-                ("snap.demo.hook.configure", "hook configure")]
-            {
+            for (tag, program) in [
+                ("snap.demo.demo", "app demo"), ("snap.demo.tool", "app tool"),
+                ("snap.demo.hook.configure", "hook configure"),
+            ] {
                 let text = """
                     snap-name demo
                     instance-name demo
@@ -133,7 +134,9 @@ struct SnapRunTests {
         #expect(run.status == 0, "\(run)")
         let (arguments, environment) = try fixture.recorded()
         #expect(
-            arguments == ["--base", "core22", "snap.demo.demo", fixture.root + "/libexec/snap-exec", "--shell", "demo.demo"]
+            arguments == [
+                "--base", "core22", "snap.demo.demo", fixture.root + "/libexec/snap-exec", "--shell", "demo.demo",
+            ]
         )
         #expect(environment["SNAP"] == "/snap/demo/x1")
         #expect(environment["SNAP_DATA"] == "/var/snap/demo/x1")
@@ -147,8 +150,10 @@ struct SnapRunTests {
         #expect(run.status == 0, "\(run)")
         let (arguments, _) = try fixture.recorded()
         #expect(
-            arguments == ["--classic", "snap.demo.hook.configure", fixture.root + "/libexec/snap-exec",
-                "--hook=configure", "demo"]
+            arguments == [
+                "--classic", "snap.demo.hook.configure", fixture.root + "/libexec/snap-exec",
+                "--hook=configure", "demo",
+            ]
         )
     }
 
@@ -166,10 +171,16 @@ struct SnapRunTests {
     @Test(
         "unknown snaps, apps, hooks and revisions are refused with the real client's messages",
         arguments: [
-            (["run", "nosuch"], "error: cannot find current revision for snap nosuch: readlink @ROOT@/snap/nosuch/current: no such file or directory\n"),
+            (
+                ["run", "nosuch"],
+                "error: cannot find current revision for snap nosuch: readlink @ROOT@/snap/nosuch/current: no such file or directory\n"
+            ),
             (["run", "demo.other"], "error: cannot find app \"other\" in \"demo\"\n"),
             (["run", "--hook=install", "demo"], "error: cannot find hook \"install\" in \"demo\"\n"),
-            (["run", "-r", "x7", "demo"], "error: cannot run revision x7 of snap \"demo\": the current revision is x1\n"),
+            (
+                ["run", "-r", "x7", "demo"],
+                "error: cannot run revision x7 of snap \"demo\": the current revision is x1\n"
+            ),
         ]
     )
     func refusals(_ arguments: [String], _ message: String) throws {

@@ -74,7 +74,12 @@ struct MountProfileTests {
                     command-chain: [bin/hook-chain]
                 """
         )
-        let targets = try SecurityTarget.all(info: info, instanceName: "hello_two", revision: "x3", confinement: .strict)
+        let targets = try SecurityTarget.all(
+            info: info,
+            instanceName: "hello_two",
+            revision: "x3",
+            confinement: .strict
+        )
         let app = try #require(targets.first).launchDescription
         #expect(app.snapName == "hello" && app.instanceName == "hello_two" && app.instanceKey == "two")
         #expect(app.revision == "x3" && app.version == "2.10" && app.base == "core" && app.confinement == .strict)
@@ -130,6 +135,8 @@ struct MountProfileTests {
         let binary = try #require(files.first { $0.kind == .seccompBinary }).contents
         #expect(binary.count >= 128 && Array(binary.prefix(3)) == [UInt8(ascii: "S"), UInt8(ascii: "C"), 1])
         let base = try SnapInfo.parse(yaml: "name: core\nversion: '1'\ntype: os\n")
-        #expect(try SecurityProfiles.files(info: base, instanceName: "core", revision: "1", confinement: .strict).isEmpty)
+        #expect(
+            try SecurityProfiles.files(info: base, instanceName: "core", revision: "1", confinement: .strict).isEmpty
+        )
     }
 }

@@ -28,7 +28,8 @@ struct ExecFixture {
         try execMakeDirectories(scratch.path + "/root/snap/demo/x1/bin")
         try execMakeDirectories(scratch.path + "/root/snap/demo/x1/meta/hooks")
         try execWriteFile(root + "/var/lib/snapd/sandbox/snap.demo.demo", description)
-        let show = "#!/bin/sh\necho \"$0\"; for a in \"$@\"; do echo \"[$a]\"; done\n"
+        let show =
+            "#!/bin/sh\necho \"$0\"; for a in \"$@\"; do echo \"[$a]\"; done\n"
             + "echo \"GREETING=$GREETING ALSO=$ALSO TMPDIR=$TMPDIR LD_X=$LD_X SAVED=$SNAP_SAVED_TMPDIR\"\n"
         try execWriteFile(snap + "/bin/show", show, mode: 0o755)
         try execWriteFile(snap + "/bin/chain1", "#!/bin/sh\necho chain1\nexec \"$@\"\n", mode: 0o755)
@@ -38,9 +39,10 @@ struct ExecFixture {
     }
 
     func run(_ arguments: [String], extra: [String] = []) throws -> ExecProgramRun {
-        let environment = [
-            "PATH=/usr/bin:/bin", "SNAPPY_GLOBAL_ROOT=\(root)", "SNAP=\(snap)", "SNAP_NAME=demo",
-        ] + extra
+        let environment =
+            [
+                "PATH=/usr/bin:/bin", "SNAPPY_GLOBAL_ROOT=\(root)", "SNAP=\(snap)", "SNAP_NAME=demo",
+            ] + extra
         return try execRun(try #require(snapExecProgram), arguments, environment: environment)
     }
 

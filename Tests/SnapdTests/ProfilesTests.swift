@@ -111,7 +111,9 @@ struct ProfilesTests {
         let apparmor = try text(system, "/var/lib/snapd/apparmor/profiles/snap.hello.hello")
         #expect(apparmor.contains("profile \"snap.hello.hello\" flags=(attach_disconnected,mediate_deleted) {"))
         #expect(apparmor.contains("@{SNAP_REVISION}=\"x1\""))
-        let binary = try Data(contentsOf: URL(fileURLWithPath: system.root + "/var/lib/snapd/seccomp/bpf/snap.hello.hello.bin2"))
+        let binary = try Data(
+            contentsOf: URL(fileURLWithPath: system.root + "/var/lib/snapd/seccomp/bpf/snap.hello.hello.bin2")
+        )
         #expect(binary.count >= 128 && binary.prefix(3) == Data([0x53, 0x43, 1]))
 
         // The projection: one row per file, with its digest and size, written by the
@@ -287,10 +289,12 @@ struct ProfilesTests {
         let database = try StateDatabase.open(path: system.paths.stateDatabase)
         let dump = { () throws -> [String] in
             let rows = try database.rows("SELECT * FROM security_profiles ORDER BY path")
-            return rows.map { $0.map { value -> String in
-                if case .blob(let bytes) = value { return bytes.map { String($0) }.joined(separator: ",") }
-                return value.description
-            }.joined(separator: "|") }
+            return rows.map {
+                $0.map { value -> String in
+                    if case .blob(let bytes) = value { return bytes.map { String($0) }.joined(separator: ",") }
+                    return value.description
+                }.joined(separator: "|")
+            }
         }
         let before = try dump()
         #expect(before.count == 11, "\(before.count)")
