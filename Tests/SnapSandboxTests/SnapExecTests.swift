@@ -156,6 +156,41 @@ struct SnapExecTests {
     }
 }
 
+@Suite(
+    "snap-exec in a root with no C library",
+    .enabled(if: snapExecProgram != nil && getuid() == 0, "needs root (chroot) and .build/debug/snap-exec")
+)
+struct SnapExecStaticTests {
+    @Test("snap-exec runs and executes the command in a root holding nothing but static programs")
+    func emptyRoot() throws {
+        let scratch = try ExecScratch()
+        let root = scratch.path
+        let program = try #require(snapExecProgram)
+        try execMakeDirectories(root + "/usr/lib/snapd")
+        try execMakeDirectories(root + "/var/lib/snapd/sandbox")
+        try execMakeDirectories(root + "/snap/demo/x1/bin")
+        #expect(try execRun("/bin/cp", [program, root + "/usr/lib/snapd/snap-exec"]).status == 0)
+        // The app is snap-exec again: run with only `--bogus`, it names the option it refuses.
+        #expect(try execRun("/bin/cp", [program, root + "/snap/demo/x1/bin/app"]).status == 0)
+        try execWriteFile(
+            root + "/var/lib/snapd/sandbox/snap.demo.demo",
+            ExecFixture.description(command: "bin/app --$WORD")
+                .execReplacing("confinement classic", with: "confinement strict"),
+        )
+        // The Swift runtime reads /proc at start-up, as it would in a sandbox, which always has
+        // /proc; the mount lives in a mount namespace of its own, gone when the command ends.
+        try execMakeDirectories(root + "/proc")
+        let script = "mount -t proc proc \"$0/proc\" && exec /usr/sbin/chroot \"$0\" /usr/lib/snapd/snap-exec demo.demo"
+        let run = try execRun(
+            "/usr/bin/unshare",
+            ["--mount", "--propagation", "private", "/bin/sh", "-c", script, root],
+            environment: ["SNAP=/snap/demo/x1", "WORD=bogus", "PATH=/usr/bin:/bin"]
+        )
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.hasPrefix("snap-exec: unknown option \"--bogus\""), "\(run)")
+    }
+}
+
 extension ExecFixture {
     /// Stands for the snap directory in expected messages, which depend on the scratch root.
     static let missingMarker = "@SNAP@/bin/missing"

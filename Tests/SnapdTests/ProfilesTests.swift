@@ -301,4 +301,89 @@ struct ProfilesTests {
         try Replayer(database: database, projections: [SnapsProjection(), ProfilesProjection()]).rebuild()
         #expect(try dump() == before)
     }
+
+    @Test(
+        "setup-profiles run again after the daemon was killed mid-task ends with the revision's files",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: RestartTests.snapd), "needs .build/debug/snapd")
+    )
+    func rerunAfterKill() async throws {
+        let system = try TestSystem()
+        let log = system.root + "/snapd.log"
+        // setup-profiles waits two seconds before it starts, so the SIGKILL lands in the task.
+        var daemon = try await Self.startProgram(system.root, log: log, faults: "")
+        let snaps = system.root + "/tmp-snaps"
+        try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
+        _ = try await TestSnaps.core(in: snaps)
+        _ = try await TestSnaps.hello(in: snaps)
+        #expect(try await system.snap("install", "--dangerous", "./core_16_all.snap", in: snaps).status == 0)
+        #expect(try await system.snap("install", "--dangerous", "./hello_1.0_all.snap", in: snaps).status == 0)
+        try await Self.kill(daemon)
+        daemon = try await Self.startProgram(system.root, log: log, faults: "setup-profiles=slow")
+
+        let started = try await system.snap("install", "--dangerous", "--no-wait", "./hello_1.0_all.snap", in: snaps)
+        let change = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(started.status == 0 && Int(change) != nil, "\(started)")
+        try await Task.sleep(for: .milliseconds(800))
+        try await Self.kill(daemon)
+
+        // What a crash halfway through writing could leave: one file replaced by something
+        // else, another gone.
+        let root = system.root + "/var/lib/snapd"
+        try "half written\n".write(toFile: root + "/sandbox/snap.hello.hello", atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: root + "/landlock/snap.hello.other")
+
+        daemon = try await Self.startProgram(system.root, log: log, faults: "")
+        let watched = try await system.snap("watch", change)
+        #expect(watched.status == 0, "\(watched)")
+        try await Self.kill(daemon)
+
+        let expected = Self.expectedPaths(snap: "hello", apps: ["hello", "other"])
+        #expect(filesOnDisk(system, snap: "hello") == expected)
+        #expect(try text(system, "/var/lib/snapd/sandbox/snap.hello.hello").contains("revision x2\n"))
+        let database = try StateDatabase.openReader(path: system.paths.stateDatabase)
+        // The task really was interrupted: it started twice.
+        let starts = try database.scalar(
+            """
+            SELECT count(*) FROM events JOIN tasks ON tasks.id = events.task_id
+            WHERE tasks.change_id = ?1 AND tasks.kind = 'setup-profiles' AND events.type = 'task-status'
+                AND json_extract(events.payload, '$.status') = 'Doing'
+            """,
+            Int64(change) ?? 0
+        )
+        #expect(starts == .integer(2))
+        let rows = try database.rows("SELECT path, sha3_384, revision FROM security_profiles ORDER BY path")
+        #expect(rows.map { $0[0].description } == expected)
+        for row in rows {
+            let digest = try SnapDigest.ofFile(atPath: system.root + row[0].description)
+            #expect(row[1].description == digest.hex && row[2].description == "x2", "\(row)")
+        }
+    }
+
+    /// Starts the `snapd` program on `root`, with faults to inject.
+    static func startProgram(_ root: String, log: String, faults: String) async throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RestartTests.snapd)
+        process.environment = [
+            "SNAPPY_GLOBAL_ROOT": root, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "SNAPD_INJECT_FAULTS": faults,
+        ]
+        if !FileManager.default.fileExists(atPath: log) {
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try handle.seekToEnd()
+        process.standardError = handle
+        try? FileManager.default.removeItem(atPath: root + "/run/snapd.socket")
+        try process.run()
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: root + "/run/snapd.socket") {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return process
+    }
+
+    /// Kills the daemon with SIGKILL and waits for it, off the cooperative pool.
+    static func kill(_ process: Process) async throws {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        let box = UncheckedProcess(process)
+        try await TestSnaps.offPool { box.process.waitUntilExit() }
+    }
 }
