@@ -95,6 +95,45 @@ struct AppArmorTests {
         #expect(try parseProfile(broken).status != 0)
     }
 
+    @Test(
+        "a layout path with a space, a comma and an at sign is accepted and stays literal",
+        .enabled(if: apparmorParser != nil, "needs apparmor_parser (the apparmor package)")
+    )
+    func literalLayout() throws {
+        let yaml = """
+            name: hello
+            version: '1'
+            apps:
+              hello:
+                command: bin/hello
+            layout:
+              /opt/a b,@c:
+                bind: $SNAP/data
+            """
+        let info = try SnapInfo.parse(yaml: yaml)
+        try info.validate()
+        let target = try #require(
+            try SecurityTarget.all(info: info, instanceName: "hello", revision: "x1", confinement: .strict).first
+        )
+        let profile = try AppArmorBackend.profile(for: target)
+        #expect(profile.contains("  \"/opt/a b,@c\" mrwklix,\n  \"/opt/a b,@c/**\" mrwklix,\n"), "\(profile)")
+        let result = try parseProfile(profile)
+        #expect(result.status == 0, "\(result.errors)")
+    }
+
+    @Test("names and layout paths with pattern characters are refused by the generator itself")
+    func refusesPatterns() throws {
+        var info = try SnapInfo.parse(yaml: "name: hello\nversion: '1'\napps:\n  hello:\n    command: bin/hello\n")
+        info.layout = [LayoutEntry(path: "/opt/x{a,b}", kinds: [.bind("$SNAP/data")])]
+        let target = try #require(
+            try SecurityTarget.all(info: info, instanceName: "hello", revision: "x1", confinement: .strict).first
+        )
+        #expect(throws: SandboxError.self) { try AppArmorBackend.profile(for: target) }
+        var other = target
+        other.revision = "x1\"rw"
+        #expect(throws: SandboxError.self) { try AppArmorBackend.profile(for: other) }
+    }
+
     /// Layout paths and source paths with every character that could change a profile.
     static let hostile: [String] = {
         let pieces = ["{", "}", "[", "]", "*", "?", "\"", ",", "@", "\n", "@{HOME}", "\" rw,\n/** rwx,\n\"", "a b"]

@@ -228,6 +228,24 @@ struct ProfilesTests {
         await system.stop()
     }
 
+    @Test("hooks in meta/hooks get their own files, and launch with an empty command")
+    func hooks() async throws {
+        let system = try TestSystem()
+        try await system.start()
+        let snaps = try await system.installCoreAndHello(hello: false)
+        let path = try await TestSnaps.build(
+            "name: hooked\nversion: '1'\nsummary: s\ndescription: d\napps:\n  hooked:\n    command: bin/hello\n",
+            in: snaps,
+            files: ["bin/hello": "#!/bin/sh\n", "meta/hooks/configure": "#!/bin/sh\n"]
+        )
+        #expect(try await system.snap("install", "--dangerous", path).status == 0)
+        let tags = Set(try await rows(system, snap: "hooked").map(\.tag))
+        #expect(tags == ["snap.hooked", "snap.hooked.hooked", "snap.hooked.hook.configure"])
+        let hook = try text(system, "/var/lib/snapd/sandbox/snap.hooked.hook.configure")
+        #expect(hook.contains("hook configure\n") && !hook.contains("\ncommand "), "\(hook)")
+        await system.stop()
+    }
+
     @Test("layouts become escaped fstab lines with in-sandbox paths")
     func layouts() async throws {
         let system = try TestSystem()
