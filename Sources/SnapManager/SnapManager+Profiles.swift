@@ -40,7 +40,6 @@ extension SnapManager {
 
         context.setData("previous-profiles", .array(before.map(\.json)))
         recordReplacement(of: before, with: records, in: context)
-        context.log("Wrote \(records.count) security files for \"\(name)\" (\(setup.revision))")
     }
 
     /// Puts back the files the task replaced, and removes those the previous revision lacked.

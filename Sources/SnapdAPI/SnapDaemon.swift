@@ -101,6 +101,8 @@ public final class SnapDaemon: Sendable {
         for directory in [
             paths.snapdStateDirectory, paths.snapBlobDirectory, paths.snapMountDirectory, paths.snapBinDirectory,
             paths.snapDataDirectory, paths.under("/run"), paths.runDirectory, paths.snapBlobDirectory + "/.upload",
+            paths.sandboxDirectory, paths.seccompDirectory, paths.landlockDirectory, paths.apparmorProfileDirectory,
+            paths.mountProfileDirectory,
         ] {
             var prefix = ""
             for component in directory.split(separator: "/") {
