@@ -377,6 +377,69 @@ struct ProfilesTests {
         }
     }
 
+    @Test(
+        "snap run starts installed apps from the daemon's launch descriptions; snap-log shows the files",
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: OurClientTests.ourSnap),
+            "swift build makes .build/debug/snap"
+        )
+    )
+    func runInstalled() async throws {
+        let system = try TestSystem()
+        try await system.start()
+        let snaps = try await system.installCoreAndHello()
+        let classic = try await TestSnaps.build(
+            "name: wide\nversion: '1'\nsummary: s\ndescription: d\nconfinement: classic\n"
+                + "apps:\n  wide:\n    command: bin/hello\n",
+            in: snaps
+        )
+        #expect(try await system.snap("install", "--dangerous", "--classic", classic).status == 0)
+
+        // A stand-in for snap-confine that records its arguments: what snap run passes on.
+        let launcher = system.root + "/libexec/snap-confine"
+        try FileManager.default.createDirectory(atPath: system.root + "/libexec", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: system.root + "/home-user", withIntermediateDirectories: true)
+        try "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$0.args\"\n".write(
+            toFile: launcher,
+            atomically: true,
+            encoding: .utf8
+        )
+        chmod(launcher, 0o755)
+        func run(_ arguments: [String]) throws -> [String] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: OurClientTests.ourSnap)
+            process.arguments = arguments
+            process.environment = [
+                "SNAPPY_GLOBAL_ROOT": system.root, "HOME": system.root + "/home-user", "SNAP_CONFINE": launcher,
+                "PATH": "/usr/bin:/bin",
+            ]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(arguments)")
+            let text = try String(contentsOfFile: launcher + ".args", encoding: .utf8)
+            return text.split(separator: "\n").map(String.init)
+        }
+        let snapExec = system.root + "/libexec/snap-exec"
+        #expect(try run(["run", "wide", "x"]) == ["--classic", "snap.wide.wide", snapExec, "wide.wide", "x"])
+        #expect(try run(["run", "hello.other"]) == ["--base", "core", "snap.hello.other", snapExec, "hello.other"])
+        await system.stop()
+
+        // snap-log lists the table, with the change and the task that wrote each file.
+        let copy = system.root + "/copy.db"
+        try FileManager.default.copyItem(atPath: system.paths.stateDatabase, toPath: copy)
+        let log = Process()
+        log.executableURL = URL(fileURLWithPath: repositoryRoot + "/.build/debug/snap-log")
+        log.arguments = ["state", copy]
+        let pipe = Pipe()
+        log.standardOutput = pipe
+        try log.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        log.waitUntilExit()
+        #expect(output.contains("== security_profiles (17 rows)\n"), "\(output)")
+        #expect(output.contains("change_id\ttask_id\tevent_seq\n"))
+        #expect(output.contains("/var/lib/snapd/sandbox/snap.wide.wide\tsnap.wide.wide\tsandbox\twide\tx1\t"))
+    }
+
     /// Starts the `snapd` program on `root`, with faults to inject.
     static func startProgram(_ root: String, log: String, faults: String) async throws -> Process {
         let process = Process()
