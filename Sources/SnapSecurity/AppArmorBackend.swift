@@ -127,14 +127,9 @@ public enum AppArmorBackend {
         "  unix (connect, send, receive) peer=(label=snap.@{SNAP_INSTANCE_NAME}.*),",
         "  unix (create, bind, listen, getattr, setattr, getopt, setopt, shutdown),",
         "",
-        "  # No network, no mounts, no tracing.",
-        "  deny network inet,",
-        "  deny network inet6,",
-        "  deny network packet,",
-        "  deny mount,",
-        "  deny remount,",
-        "  deny umount,",
-        "  deny pivot_root,",
+        // No network, mount or pivot_root rule: AppArmor denies what no rule allows, and an
+        // explicit deny would also override what a connected interface grants later.
+        "  # No network and no mounts (nothing grants them); tracing is refused outright.",
         "  deny ptrace (trace),",
     ]
 

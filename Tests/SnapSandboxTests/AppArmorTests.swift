@@ -58,8 +58,13 @@ struct AppArmorTests {
         #expect(lines.contains("  \"/var/snap/@{SNAP_INSTANCE_NAME}/{@{SNAP_REVISION},common}/**\" mrwklix,"))
         #expect(lines.contains("  signal (send, receive) peer=snap.@{SNAP_INSTANCE_NAME}.*,"))
         #expect(lines.contains("  \"/usr/share/hello data\" mrwklix,"))
-        #expect(lines.contains("  deny mount,"))
-        #expect(!lines.contains { $0.hasPrefix("  network") || $0.hasPrefix("  capability") })
+        #expect(lines.contains("  deny ptrace (trace),"))
+        #expect(
+            !lines.contains {
+                $0.hasPrefix("  network") || $0.hasPrefix("  capability") || $0.hasPrefix("  mount")
+                    || $0.hasPrefix("  ptrace")
+            }
+        )
     }
 
     @Test("devmode is the strict profile in complain mode; classic is permissive")
@@ -91,7 +96,8 @@ struct AppArmorTests {
     )
     func parserRefuses() throws {
         let target = try #require(try Self.targets(.strict).first)
-        let broken = try AppArmorBackend.profile(for: target).execReplacing("deny mount,", with: "deny mount")
+        let profile = try AppArmorBackend.profile(for: target)
+        let broken = profile.execReplacing("deny ptrace (trace),", with: "deny ptrace (trace)")
         #expect(try parseProfile(broken).status != 0)
     }
 
