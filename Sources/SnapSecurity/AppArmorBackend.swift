@@ -121,11 +121,12 @@ public enum AppArmorBackend {
         "  /sys/fs/cgroup/ r,",
         "  \"/sys/fs/cgroup/**/snap.@{SNAP_INSTANCE_NAME}.*/**\" r,",
         "",
-        "  # Signals and unix sockets only among the snap's own programs; anyone may signal it.",
+        "  # Signals, unix sockets and D-Bus only among the snap's own programs; anyone may signal it.",
         "  signal (send, receive) peer=snap.@{SNAP_INSTANCE_NAME}.*,",
         "  signal (receive),",
         "  unix (connect, send, receive) peer=(label=snap.@{SNAP_INSTANCE_NAME}.*),",
         "  unix (create, bind, listen, getattr, setattr, getopt, setopt, shutdown),",
+        "  dbus (send, receive) peer=(label=snap.@{SNAP_INSTANCE_NAME}.*),",
         "",
         // No network, mount or pivot_root rule: AppArmor denies what no rule allows, and an
         // explicit deny would also override what a connected interface grants later.
