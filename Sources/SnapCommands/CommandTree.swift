@@ -199,9 +199,32 @@ enum CommandTree {
         description: "Shows the versions of this client, of the daemon and of the operating system."
     )
 
+    static let run = Command(
+        name: "run",
+        summary: "Run the given snap command",
+        description: """
+            Runs an app of an installed snap (NAME.APP, or NAME for the app named like the
+            snap) with the given arguments, in the snap's sandbox. Options must come before
+            the app's name; everything after it goes to the app unchanged.
+
+            The /snap/bin wrappers are links to this program: started under the name of an
+            app, it runs that app.
+            """,
+        flags: [Flag("shell", help: "Run a shell in the app's sandbox instead of the app")],
+        options: [
+            Option("hook", help: "Run this hook of the snap instead of an app"),
+            Option("revision", short: "r", help: "Run this revision of the snap (it must be the current one)"),
+        ],
+        positionals: [
+            Positional("snap-app", help: "The app to run: NAME.APP, or NAME"),
+            Positional("args", arity: .repeated(minimum: 0), help: "The app's arguments"),
+        ],
+        helpOrder: ["shell", "hook", "revision"]
+    )
+
     /// The whole tree.
     static let root = Command(
         name: "snap",
-        subcommands: [install, remove, list, info, enable, disable, revert, changes, tasks, watch, abort, version]
+        subcommands: [install, remove, list, info, enable, disable, revert, changes, tasks, watch, abort, version, run]
     )
 }

@@ -16,9 +16,17 @@ public enum SnapCLI {
             return run(Array(arguments.dropFirst()) + ["--help"])
         }
 
+        // `snap run` parses its own options only up to the app's name; the rest is the app's.
+        var parsedArguments = arguments
+        var appArguments: [String] = []
+        if arguments.first == "run", let split = runSplitIndex(arguments) {
+            parsedArguments = Array(arguments[...split])
+            appArguments = Array(arguments[(split + 1)...])
+        }
+
         let parsed: ParsedArguments
         do {
-            switch try ArgumentParser(root: CommandTree.root).parse(arguments) {
+            switch try ArgumentParser(root: CommandTree.root).parse(parsedArguments) {
             case .run(let result): parsed = result
             case .help(let text):
                 console.out(text)
@@ -37,6 +45,9 @@ public enum SnapCLI {
             connection: DaemonConnection(paths: paths, console: console)
         )
         do {
+            if parsed.commandPath.dropFirst().first == "run" {
+                try RunCommand(context: context, appArguments: appArguments).run()
+            }
             try dispatch(context)
         } catch {
             console.err(error.text)
@@ -44,6 +55,26 @@ public enum SnapCLI {
         }
         WarningNotice(context: context).printIfNew()
         return 0
+    }
+
+    /// The index of the app's name in `snap run ...`: the first word that is neither an
+    /// option nor an option's value, or the word after `--`.
+    private static func runSplitIndex(_ arguments: [String]) -> Int? {
+        var index = 1
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" { return index + 1 < arguments.count ? index + 1 : nil }
+            if !argument.hasPrefix("-") || argument == "-" { return index }
+            if ["--hook", "--revision", "-r"].contains(argument) { index += 1 }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Runs `snap run NAME ARGS...` for a program started under the name `NAME` (the
+    /// `/snap/bin` wrappers are links to `snap`).
+    public static func runApp(named name: String, _ arguments: [String]) -> Int32 {
+        run(["run", "--", name] + arguments)
     }
 
     private static func dispatch(_ context: CommandContext) throws(CommandFailure) {

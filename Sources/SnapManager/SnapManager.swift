@@ -51,8 +51,12 @@ public final class SnapManager: Sendable {
         self.logger = logger
     }
 
-    /// The projection the engine must keep for this manager.
+    /// The projection of installed snaps (see ``projections`` for all of them).
     public var projection: any Projection { SnapsProjection() }
+
+    /// Every projection the engine must keep for this manager: installed snaps and the
+    /// security files written for them.
+    public var projections: [any Projection] { [SnapsProjection(), ProfilesProjection()] }
 
     /// Gives the manager the engine whose log its handlers read.
     public func attach(to engine: Engine) {
@@ -77,10 +81,10 @@ public final class SnapManager: Sendable {
             handler("prepare-snap", perform: prepareSnap, undo: undoPrepareSnap),
             handler("mount-snap", perform: mountSnap, undo: undoMountSnap),
             handler("copy-snap-data", perform: copySnapData, undo: undoCopySnapData),
-            // Security profiles and services belong to managers of their own; until they
-            // exist these steps have nothing to do, but they keep their place in the changes.
-            handler("setup-profiles", perform: nothingToDo),
-            handler("remove-profiles", perform: nothingToDo),
+            handler("setup-profiles", perform: setupProfiles, undo: undoSetupProfiles),
+            handler("remove-profiles", perform: removeProfiles, undo: undoRemoveProfiles),
+            // Services belong to a manager of their own; until it exists these steps have
+            // nothing to do, but they keep their place in the changes.
             handler("stop-snap-services", perform: nothingToDo),
             handler("start-snap-services", perform: nothingToDo),
             handler("unlink-current-snap", perform: unlinkCurrentSnap, undo: undoUnlinkCurrentSnap),

@@ -34,7 +34,7 @@ public final class SnapDaemon: Sendable {
         engine = try Engine(
             path: paths.stateDatabase,
             handlers: snaps.handlers,
-            projections: [snaps.projection],
+            projections: snaps.projections,
             logger: logger
         )
         snaps.attach(to: engine)
@@ -101,6 +101,8 @@ public final class SnapDaemon: Sendable {
         for directory in [
             paths.snapdStateDirectory, paths.snapBlobDirectory, paths.snapMountDirectory, paths.snapBinDirectory,
             paths.snapDataDirectory, paths.under("/run"), paths.runDirectory, paths.snapBlobDirectory + "/.upload",
+            paths.sandboxDirectory, paths.seccompDirectory, paths.landlockDirectory, paths.apparmorProfileDirectory,
+            paths.mountProfileDirectory,
         ] {
             var prefix = ""
             for component in directory.split(separator: "/") {

@@ -90,7 +90,7 @@ struct SnapLogCommand {
     }
 
     /// The managers' projections, replayed beside the engine's changes and tasks.
-    static let projections: [any Projection] = [SnapsProjection()]
+    static let projections: [any Projection] = [SnapsProjection(), ProfilesProjection()]
 
     /// Copies the database, replays it when a limit is given, and prints.
     func run() throws {

@@ -27,4 +27,9 @@ func runPack(_ arguments: [String]) -> Int32 {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+// Under another name (a /snap/bin/NAME or NAME.APP link to this program), run that app.
+let invokedName = CommandLine.arguments.first.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "snap"
+if invokedName != "snap", !invokedName.isEmpty {
+    exit(SnapCLI.runApp(named: invokedName, arguments))
+}
 exit(arguments.first == "pack" ? runPack(Array(arguments.dropFirst())) : SnapCLI.run(arguments))

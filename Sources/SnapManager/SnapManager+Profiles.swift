@@ -1,0 +1,172 @@
+import Glibc
+import SnapAPI
+import SnapPackage
+import SnapSandbox
+import SnapSecurity
+import StateEngine
+
+/// The security files of a snap's programs (launch descriptions, seccomp, Landlock,
+/// AppArmor and mount profiles), written by setup-profiles and removed by remove-profiles.
+///
+/// The `security_profiles` projection is the record of what is on disk: each handler reads
+/// it as it was when the task started (the facts of a task commit only when it finishes),
+/// so a run again after a crash starts from the same place and ends in the same files.
+/// What a task replaced or removed is kept in its data (`previous-profiles`, with the
+/// contents), and its undo puts exactly those files back.
+extension SnapManager {
+    /// Writes the files of the setup's revision, replacing those of any other revision of
+    /// the snap and removing the files of programs the revision does not have.
+    func setupProfiles(_ setup: SnapSetup, _ context: TaskContext) async throws {
+        let name = setup.name
+        let before = try await readState { try ProfileRecord.all(snap: name, from: $0) }
+        let info = try await snapInfo(setup)
+        let confinement = SecurityTarget.confinement(of: info, devmode: setup.flags.devmode)
+        let files: [ProfileFile]
+        do {
+            files = try SecurityProfiles.files(
+                info: info,
+                instanceName: name,
+                revision: setup.revision.description,
+                confinement: confinement
+            )
+        } catch {
+            throw SnapManagerError(
+                .internalError,
+                "cannot generate the security profiles of snap \"\(name)\": \(error)"
+            )
+        }
+        let records = try files.map { try record(of: $0, snap: name, revision: setup.revision.description) }
+        try await Disk.run { try self.replaceProfiles(before, with: records) }
+
+        context.setData("previous-profiles", .array(before.map(\.json)))
+        recordReplacement(of: before, with: records, in: context)
+    }
+
+    /// Puts back the files the task replaced, and removes those the previous revision lacked.
+    func undoSetupProfiles(_ setup: SnapSetup, _ context: TaskContext) async throws {
+        try await restorePrevious(setup, context)
+    }
+
+    /// Removes every security file of the snap, when they belong to the setup's revision;
+    /// for another revision (one that is not current) there is nothing to do.
+    func removeProfiles(_ setup: SnapSetup, _ context: TaskContext) async throws {
+        let name = setup.name
+        let before = try await readState { try ProfileRecord.all(snap: name, from: $0) }
+        let revision = setup.revision.description
+        guard before.contains(where: { $0.revision == revision }) else {
+            context.setData("previous-profiles", .array([]))
+            return
+        }
+        try await Disk.run { try self.replaceProfiles(before, with: []) }
+        context.setData("previous-profiles", .array(before.map(\.json)))
+        recordReplacement(of: before, with: [], in: context)
+    }
+
+    /// Writes back the files the removal took away.
+    func undoRemoveProfiles(_ setup: SnapSetup, _ context: TaskContext) async throws {
+        try await restorePrevious(setup, context)
+    }
+
+    // MARK: Steps
+
+    /// Makes the disk and the projection hold the task's `previous-profiles` again.
+    private func restorePrevious(_ setup: SnapSetup, _ context: TaskContext) async throws {
+        let name = setup.name
+        let taskID = context.taskID
+        // The value the do handler stored is read from the tasks table: the context's data is
+        // the task's data as the engine loaded it, which may predate the do handler's values.
+        let stored = try await readState { database -> String? in
+            try database.scalar("SELECT data FROM tasks WHERE id = ?1", taskID).flatMap {
+                if case .text(let text) = $0 { return text }
+                return nil
+            }
+        }
+        let data = try stored.map { try JSONValue(parsing: $0) }
+        let entries = data?["previous-profiles"]?.arrayValue ?? context.data["previous-profiles"]?.arrayValue ?? []
+        let previous = entries.compactMap(ProfileRecord.init(json:))
+        guard previous.count == entries.count else {
+            throw SnapManagerError(.internalError, "the task's previous-profiles data of snap \"\(name)\" is damaged")
+        }
+        let current = try await readState { try ProfileRecord.all(snap: name, from: $0) }
+        try await Disk.run { try self.replaceProfiles(current, with: previous) }
+        recordReplacement(of: current, with: previous, in: context)
+    }
+
+    /// The facts for going from `before` to `after`: each file written, then each file of
+    /// `before` that `after` lacks removed.
+    private func recordReplacement(of before: [ProfileRecord], with after: [ProfileRecord], in context: TaskContext) {
+        let kept = Set(after.map(\.path))
+        for record in after { context.record(ProfileEvent.written, record.json) }
+        for record in before where !kept.contains(record.path) {
+            context.record(ProfileEvent.removed, ProfileEvent.removedPayload(record))
+        }
+    }
+
+    private func record(of file: ProfileFile, snap: String, revision: String) throws -> ProfileRecord {
+        ProfileRecord(
+            path: file.path,
+            securityTag: file.securityTag,
+            kind: file.kind,
+            snap: snap,
+            revision: revision,
+            digest: try SnapDigest.of(file.contents).hex,
+            contents: file.contents
+        )
+    }
+
+    /// Writes every file of `after` (atomically: temporary file, fsync, rename, fsync of the
+    /// directory; root-owned, mode 0644, directories 0755), then removes the files of
+    /// `before` that `after` lacks. On failure it puts `before` back as well as it can, so
+    /// that a failed task leaves the files it found.
+    private func replaceProfiles(_ before: [ProfileRecord], with after: [ProfileRecord]) throws {
+        do {
+            try writeAndPrune(before, after)
+        } catch {
+            try? writeAndPrune(after, before)
+            throw error
+        }
+    }
+
+    private func writeAndPrune(_ before: [ProfileRecord], _ after: [ProfileRecord]) throws {
+        let files = disk.files
+        for record in after {
+            let path = paths.under(record.path)
+            if let slash = path.lastIndex(of: "/") {
+                try files.createDirectory(at: String(path[..<slash]), mode: 0o755)
+            }
+            try files.writeFile(at: path, contents: record.contents, mode: 0o644)
+            // The daemon runs as root, so its files are root's; say so when it does not.
+            if geteuid() == 0 { chown(path, 0, 0) }
+        }
+        let kept = Set(after.map(\.path))
+        for record in before where !kept.contains(record.path) {
+            try files.removeFile(at: paths.under(record.path))
+        }
+    }
+
+    /// The full snap.yaml of the setup's revision, read from its mounted image, with the
+    /// hooks its `meta/hooks` directory holds (a hook need not be declared in snap.yaml).
+    private func snapInfo(_ setup: SnapSetup) async throws -> SnapInfo {
+        let meta = layout(setup.name).mountPoint(setup.revision) + "/meta"
+        let disk = self.disk
+        return try await Disk.run {
+            let yaml = try disk.readFile(meta + "/snap.yaml")
+            return try SnapInfo.parse(yamlBytes: yaml, hookFiles: Self.hookFiles(in: meta + "/hooks"))
+        }
+    }
+
+    /// The names of the files in a snap's `meta/hooks`.
+    private static func hookFiles(in directory: String) -> [String] {
+        guard let stream = opendir(directory) else { return [] }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            // FUSE mounts may report DT_UNKNOWN; only directories are certainly not hooks.
+            if name != ".", name != "..", entry.pointee.d_type != UInt8(DT_DIR) { names.append(name) }
+        }
+        return names.sorted()
+    }
+}
