@@ -72,7 +72,7 @@ public enum SecurityProfiles {
                     paths.seccompDirectory,
                     tag + ".bin2",
                     .seccompBinary,
-                    try SeccompCompilerFallback.compile(source: seccompSource)
+                    try SeccompBackend.compile(source: seccompSource, named: tag + ".src")
                 ),
                 file(paths.landlockDirectory, tag, .landlock, Array(LandlockBackend.rules(for: target).utf8)),
                 file(
