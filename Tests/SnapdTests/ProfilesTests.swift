@@ -83,6 +83,11 @@ struct ProfilesTests {
         try String(contentsOfFile: system.root + path, encoding: .utf8)
     }
 
+    /// The file's bytes: compiled seccomp profiles are not text.
+    func bytes(_ system: TestSystem, _ path: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: system.root + path)))
+    }
+
     @Test("installing writes every file of every app, root-owned 0644, recorded with its change and task")
     func installWritesFiles() async throws {
         let system = try TestSystem()
@@ -166,9 +171,9 @@ struct ProfilesTests {
         #expect(filesOnDisk(system, snap: "hello") == expected)
 
         // Removing one revision that is not current touches nothing; removing the snap, everything.
-        let before = try expected.map { try text(system, $0) }
+        let before = try expected.map { try bytes(system, $0) }
         #expect(try await system.snap("remove", "--revision=x2", "hello").status == 0)
-        #expect(try expected.map { try text(system, $0) } == before)
+        #expect(try expected.map { try bytes(system, $0) } == before)
         #expect(try await system.snap("remove", "hello").status == 0)
         #expect(filesOnDisk(system, snap: "hello").isEmpty)
         #expect(try await rows(system).isEmpty)
@@ -185,7 +190,7 @@ struct ProfilesTests {
             in: snaps
         )
         let helloBefore = try await rows(system, snap: "hello")
-        let helloText = try Self.expectedPaths(snap: "hello", apps: ["hello", "other"]).map { try text(system, $0) }
+        let helloText = try Self.expectedPaths(snap: "hello", apps: ["hello", "other"]).map { try bytes(system, $0) }
         await system.stop()
 
         try await system.start(SnapManager.Options(faults: FaultPlan(failing: ["start-snap-services"])))
@@ -198,7 +203,7 @@ struct ProfilesTests {
         #expect(helloAfter.map(\.path) == helloBefore.map(\.path))
         #expect(helloAfter.map(\.digest) == helloBefore.map(\.digest))
         #expect(helloAfter.allSatisfy { $0.revision == "x1" })
-        let textAfter = try Self.expectedPaths(snap: "hello", apps: ["hello", "other"]).map { try text(system, $0) }
+        let textAfter = try Self.expectedPaths(snap: "hello", apps: ["hello", "other"]).map { try bytes(system, $0) }
         #expect(textAfter == helloText)
         await system.stop()
     }
