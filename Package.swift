@@ -295,5 +295,15 @@ let package = Package(
         /// (or `SNAP_CLI_BINARY`): a test target cannot depend on a program linked with
         /// unsafe static flags.
         .testTarget(name: "SnapCLITests", dependencies: ["SnapdHTTP", "SnapAPI"], swiftSettings: strictSwift),
+        /// A static stand-in for snap-exec the launcher's tests execute (prints ids, runs $SNAP/bin/APP).
+        .executableTarget(
+            name: "snap-confine-probe",
+            path: "Tests/snap-confine-probe",
+            swiftSettings: strictSwift,
+            linkerSettings: staticExecutable
+        ),
+        /// Runs the real setuid snap-confine against a scratch root with a busybox base. It finds
+        /// `.build/debug/snap-confine`, `snap-exec` and `snap-confine-probe` itself.
+        .testTarget(name: "SnapConfineTests", dependencies: ["SnapSandbox"], swiftSettings: strictSwift),
     ]
 )
