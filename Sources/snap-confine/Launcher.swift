@@ -19,6 +19,8 @@ struct Launcher {
         guard geteuid() == 0 else {
             throw SandboxError("snap-confine must run with effective uid 0 (installed setuid root)")
         }
+        // Files made from here on (anchor, locks, kept-namespace files) belong to root:root.
+        guard csnap_setresgid(gid_t.max, 0, gid_t.max) == 0 else { throw SandboxError.system("cannot set gid 0") }
         let savedUmask = umask(0)
         let workingDirectory = Self.currentDirectory()
         try Self.requireTrustedRoot(paths.root)
