@@ -73,7 +73,9 @@ public enum MountInfo {
 
     /// One line, or nil when it lacks a field.
     static func parseLine(_ line: [UInt8]) -> MountInfoEntry? {
-        let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false).map { decode(Array($0)) }
+        let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false).map {
+            decode(Array($0))
+        }
         guard fields.count >= 10, let separator = fields[6...].firstIndex(of: "-"), separator + 3 < fields.count
         else { return nil }
         guard let mountID = Int(fields[0]), let parentID = Int(fields[1]) else { return nil }
@@ -99,7 +101,8 @@ public enum MountInfo {
         var index = 0
         while index < field.count {
             let byte = field[index]
-            if byte == UInt8(ascii: "\\"), index + 4 <= field.count, let value = octal(field[(index + 1)..<(index + 4)]) {
+            if byte == UInt8(ascii: "\\"), index + 4 <= field.count, let value = octal(field[(index + 1)..<(index + 4)])
+            {
                 out.append(value)
                 index += 4
                 continue

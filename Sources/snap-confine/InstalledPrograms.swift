@@ -42,7 +42,12 @@ struct InstalledPrograms {
             guard inside.status.st_dev == running.status.st_dev, inside.status.st_ino == running.status.st_ino else {
                 throw SandboxError("refusing to run: \(executable) is not the running launcher")
             }
-            let helper = try openTrusted("snap-exec", in: own.descriptor, expectDirectory: false, shownAs: directory + "/snap-exec")
+            let helper = try openTrusted(
+                "snap-exec",
+                in: own.descriptor,
+                expectDirectory: false,
+                shownAs: directory + "/snap-exec"
+            )
             close(helper.descriptor)
 
             let program = try openProgram(snapExec)
@@ -60,9 +65,18 @@ struct InstalledPrograms {
 
     /// Opens SNAP-EXEC through its (checked) directory.
     static func openProgram(_ path: String) throws(SandboxError) -> (descriptor: Int32, status: stat) {
-        let parent = try openTrusted(System.directory(of: path), expectDirectory: true, shownAs: System.directory(of: path))
+        let parent = try openTrusted(
+            System.directory(of: path),
+            expectDirectory: true,
+            shownAs: System.directory(of: path)
+        )
         defer { close(parent.descriptor) }
-        let program = try openTrusted(System.baseName(of: path), in: parent.descriptor, expectDirectory: false, shownAs: path)
+        let program = try openTrusted(
+            System.baseName(of: path),
+            in: parent.descriptor,
+            expectDirectory: false,
+            shownAs: path
+        )
         guard program.status.st_mode & 0o111 != 0 else {
             close(program.descriptor)
             throw SandboxError("\(path) is not executable")
@@ -86,7 +100,9 @@ struct InstalledPrograms {
             let status = try System.status(descriptor: descriptor, name: name)
             let type = status.st_mode & S_IFMT
             guard type == (expectDirectory ? S_IFDIR : S_IFREG) else {
-                throw SandboxError("refusing to run: \(name) is not a \(expectDirectory ? "directory" : "regular file")")
+                throw SandboxError(
+                    "refusing to run: \(name) is not a \(expectDirectory ? "directory" : "regular file")"
+                )
             }
             guard status.st_uid == 0 else {
                 throw SandboxError("refusing to run: \(name) is owned by uid \(status.st_uid), not root")

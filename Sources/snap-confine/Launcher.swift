@@ -92,7 +92,9 @@ struct Launcher {
             }
             let writable = status.st_mode & 0o022 != 0
             guard status.st_uid == 0, !writable || status.st_mode & S_ISVTX != 0 else {
-                throw SandboxError("the root \(root) is not trusted: \(path) is not owned by root or writable by others")
+                throw SandboxError(
+                    "the root \(root) is not trusted: \(path) is not owned by root or writable by others"
+                )
             }
         }
     }
@@ -132,7 +134,10 @@ struct Launcher {
         defer { snapLock.release() }
 
         try joinTrackingGroup(description)
-        let privateTmp = try PrivateTmp.open(anchor: PrivateTmp.anchorPath(paths: paths), instanceName: tag.instanceName)
+        let privateTmp = try PrivateTmp.open(
+            anchor: PrivateTmp.anchorPath(paths: paths),
+            instanceName: tag.instanceName
+        )
         defer { close(privateTmp) }
 
         let base = description.base
@@ -233,13 +238,17 @@ struct Launcher {
         }
         guard capturable else {
             helper.finish()
-            System.printError("snap-confine: warning: the mount namespace of \(tag.instanceName) is not kept (id order)")
+            System.printError(
+                "snap-confine: warning: the mount namespace of \(tag.instanceName) is not kept (id order)"
+            )
             return
         }
         let result = helper.capture()
         if result != 0 {
             let reason = String(cString: strerror(result))
-            System.printError("snap-confine: warning: cannot keep the mount namespace of \(tag.instanceName): \(reason)")
+            System.printError(
+                "snap-confine: warning: cannot keep the mount namespace of \(tag.instanceName): \(reason)"
+            )
         }
     }
 

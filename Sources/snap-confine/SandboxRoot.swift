@@ -53,7 +53,13 @@ struct SandboxRoot {
 
         // A staging tmpfs over the (root-owned) namespace directory, seen only here.
         let staging = paths.namespaceDirectory
-        try System.mount("snap-staging", on: staging, type: "tmpfs", flags: UInt(MS_NOSUID | MS_NODEV), data: "mode=0700")
+        try System.mount(
+            "snap-staging",
+            on: staging,
+            type: "tmpfs",
+            flags: UInt(MS_NOSUID | MS_NODEV),
+            data: "mode=0700"
+        )
         let scratch = staging + "/root"
         guard mkdir(scratch, 0o755) == 0 else { throw SandboxError.system("cannot create \(scratch)") }
 
@@ -94,7 +100,9 @@ struct SandboxRoot {
             let target = scratch + bind.target
             guard System.isRealDirectory(target) else {
                 if !bind.required { continue }
-                throw SandboxError("the base snap \"\(baseName)\" has no directory \(bind.target) to mount \(bind.source) on")
+                throw SandboxError(
+                    "the base snap \"\(baseName)\" has no directory \(bind.target) to mount \(bind.source) on"
+                )
             }
             guard let status = System.status(bind.source), (status.st_mode & S_IFMT) == S_IFDIR else {
                 if !bind.required { continue }
@@ -133,14 +141,20 @@ struct SandboxRoot {
         guard chdir(scratch) == 0 else { throw SandboxError.system("cannot enter \(scratch)") }
         let hostfs = "var/lib/snapd/hostfs"
         if System.isRealDirectory(hostfs) {
-            guard csnap_pivot_root(".", hostfs) == 0 else { throw SandboxError.system("cannot pivot_root into \(scratch)") }
+            guard csnap_pivot_root(".", hostfs) == 0 else {
+                throw SandboxError.system("cannot pivot_root into \(scratch)")
+            }
             guard chdir("/") == 0 else { throw SandboxError.system("cannot enter the new root") }
             guard umount2("/" + hostfs, Int32(MNT_DETACH)) == 0 else {
                 throw SandboxError.system("cannot detach the host's root from /\(hostfs)")
             }
         } else {
-            guard csnap_pivot_root(".", ".") == 0 else { throw SandboxError.system("cannot pivot_root into \(scratch)") }
-            guard umount2(".", Int32(MNT_DETACH)) == 0 else { throw SandboxError.system("cannot detach the host's root") }
+            guard csnap_pivot_root(".", ".") == 0 else {
+                throw SandboxError.system("cannot pivot_root into \(scratch)")
+            }
+            guard umount2(".", Int32(MNT_DETACH)) == 0 else {
+                throw SandboxError.system("cannot detach the host's root")
+            }
             guard chdir("/") == 0 else { throw SandboxError.system("cannot enter the new root") }
         }
     }

@@ -35,7 +35,12 @@ final class AttackTests: XCTestCase {
     func assertRefused(_ output: Output, _ reason: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertNotEqual(output.status, 0, "\(output)", file: file, line: line)
         XCTAssertFalse(output.standardOutput.contains("ran"), "\(output)", file: file, line: line)
-        XCTAssertTrue(output.standardError.contains(reason), "expected \"\(reason)\": \(output)", file: file, line: line)
+        XCTAssertTrue(
+            output.standardError.contains(reason),
+            "expected \"\(reason)\": \(output)",
+            file: file,
+            line: line
+        )
     }
 
     // MARK: - CVE-2021-44730
@@ -64,7 +69,13 @@ final class AttackTests: XCTestCase {
         XCTAssertEqual(setup.lines, ["0 4755 2"], "the user made a setuid-root hardlink: \(setup)")
 
         for snapExec in ["\(attacker)/snap-exec", fixture.probe] {
-            let output = try fixture.launch(snap, "echo ran", asUser: true, launcher: "\(attacker)/snap-confine", snapExec: snapExec)
+            let output = try fixture.launch(
+                snap,
+                "echo ran",
+                asUser: true,
+                launcher: "\(attacker)/snap-confine",
+                snapExec: snapExec
+            )
             assertRefused(output, "refusing to run")
             XCTAssertTrue(output.standardError.contains(attacker), output.standardError)
         }
@@ -86,7 +97,10 @@ final class AttackTests: XCTestCase {
         )
         let user = "\(fixture.user.uid):\(fixture.user.gid)"
         let cases: [(String, String, String)] = [
-            ("mkdir -m 700 DIR && mkdir -m 1777 DIR/tmp && chown -R \(user) DIR", "owned by \(fixture.user.uid)", "another owner"),
+            (
+                "mkdir -m 700 DIR && mkdir -m 1777 DIR/tmp && chown -R \(user) DIR", "owned by \(fixture.user.uid)",
+                "another owner"
+            ),
             ("ln -s \(attackerDirectory) DIR", "not a directory", "symlink"),
             ("mkdir -m 755 DIR && mkdir -m 1777 DIR/tmp", "mode 755", "wrong mode"),
             ("mkdir -m 700 DIR && ln -s \(attackerDirectory)/tmp DIR/tmp", "not a directory", "tmp symlink"),
@@ -121,7 +135,9 @@ final class AttackTests: XCTestCase {
             ("touch ANCHOR", "not a directory"),
         ]
         for (plant, reason) in cases {
-            try ConfineFixture.shell("rm -rf \(fixture.anchor); " + plant.replacingOccurrences(of: "ANCHOR", with: fixture.anchor))
+            try ConfineFixture.shell(
+                "rm -rf \(fixture.anchor); " + plant.replacingOccurrences(of: "ANCHOR", with: fixture.anchor)
+            )
             // Checked at every launch, also when the namespace is kept and joined.
             XCTAssertTrue(MountNamespace.isNamespaceFile(fixture.namespaceFile(snap)))
             assertRefused(try fixture.launch(snap, "echo ran", asUser: true), reason)
@@ -190,7 +206,9 @@ final class AttackTests: XCTestCase {
             }
             // Reap: a root-owned anchor goes (as tmpfiles would), the namespace with it.
             try fixture.discard(snap)
-            _ = try? ConfineFixture.shell("[ -L \(anchor) ] || [ \"$(stat -c %u \(anchor) 2>/dev/null)\" != 0 ] || rm -rf \(anchor)")
+            _ = try? ConfineFixture.shell(
+                "[ -L \(anchor) ] || [ \"$(stat -c %u \(anchor) 2>/dev/null)\" != 0 ] || rm -rf \(anchor)"
+            )
         }
         XCTAssertGreaterThan(refused + launched, 20)
         XCTAssertGreaterThan(refused, 0, "the attacker won the anchor some of the time and was refused")

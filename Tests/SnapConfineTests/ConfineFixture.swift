@@ -90,7 +90,9 @@ final class ConfineFixture: @unchecked Sendable {
             "/usr/lib/snapd", "/snap", "/var/snap", "/var/lib/snapd/sandbox", "/var/lib/snapd/seccomp/bpf",
             "/var/lib/snapd/landlock", "/var/lib/snapd/hostfs", "/run", "/tmp",
         ]
-        for directory in directories { try FileManager.default.createDirectory(atPath: root + directory, withIntermediateDirectories: true) }
+        for directory in directories {
+            try FileManager.default.createDirectory(atPath: root + directory, withIntermediateDirectories: true)
+        }
         chmod(root, 0o755)
         chmod(root + "/tmp", 0o1777)
         let build = Self.packageRoot + "/.build/debug/"
@@ -117,7 +119,10 @@ final class ConfineFixture: @unchecked Sendable {
         let directory = "\(root)/snap/\(snap.name)/x1"
         try FileManager.default.createDirectory(atPath: directory + "/meta", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: directory + "/bin", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: "\(root)/var/snap/\(snap.name)/x1", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: "\(root)/var/snap/\(snap.name)/x1",
+            withIntermediateDirectories: true
+        )
         let snapBase = base ?? baseName
         try "name: \(snap.name)\nversion: '1'\nbase: \(snapBase)\nconfinement: \(confinement)\n".write(
             toFile: directory + "/meta/snap.yaml",
@@ -126,7 +131,10 @@ final class ConfineFixture: @unchecked Sendable {
         )
         try "#!/bin/sh\neval \"$1\"\n".write(toFile: directory + "/bin/sh", atomically: false, encoding: .utf8)
         chmod(directory + "/bin/sh", 0o755)
-        try FileManager.default.createSymbolicLink(atPath: "\(root)/snap/\(snap.name)/current", withDestinationPath: "x1")
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(root)/snap/\(snap.name)/current",
+            withDestinationPath: "x1"
+        )
 
         let description = LaunchDescription(
             snapName: snap.name,
@@ -138,14 +146,22 @@ final class ConfineFixture: @unchecked Sendable {
             app: "sh",
             command: "bin/sh"
         )
-        try description.rendered().write(toFile: "\(root)/var/lib/snapd/sandbox/\(snap.tag())", atomically: false, encoding: .utf8)
+        try description.rendered().write(
+            toFile: "\(root)/var/lib/snapd/sandbox/\(snap.tag())",
+            atomically: false,
+            encoding: .utf8
+        )
         var header = [UInt8](repeating: 0, count: 128)
         header[0] = UInt8(ascii: "S")
         header[1] = UInt8(ascii: "C")
         header[2] = 1
         header[3] = 1
         try Data(header).write(to: URL(fileURLWithPath: "\(root)/var/lib/snapd/seccomp/bpf/\(snap.tag()).bin2"))
-        try "mode off\n".write(toFile: "\(root)/var/lib/snapd/landlock/\(snap.tag())", atomically: false, encoding: .utf8)
+        try "mode off\n".write(
+            toFile: "\(root)/var/lib/snapd/landlock/\(snap.tag())",
+            atomically: false,
+            encoding: .utf8
+        )
         snaps.append(snap)
         return snap
     }
@@ -169,7 +185,8 @@ final class ConfineFixture: @unchecked Sendable {
         arguments.append(launcher ?? self.launcher)
         if classic ?? (snap.confinement == "classic") { arguments.append("--classic") }
         arguments += [tag ?? snap.tag(), snapExec ?? probe, "\(snap.name).sh", script]
-        let snapDirectory = snap.confinement == "classic" ? "\(root)/snap/\(snap.name)/current" : "/snap/\(snap.name)/current"
+        let snapDirectory =
+            snap.confinement == "classic" ? "\(root)/snap/\(snap.name)/current" : "/snap/\(snap.name)/current"
         var variables = [
             "SNAPPY_GLOBAL_ROOT": root, "SNAP": snapDirectory, "PATH": "/usr/bin:/bin",
             "SNAP_CONFINE_TEST_SKIP_UNBUILT": "1",

@@ -45,7 +45,10 @@ final class LaunchTests: XCTestCase {
                 "host-root-detached", "PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/games TMPDIR=/tmp",
             ]
         )
-        XCTAssertTrue(FileManager.default.fileExists(atPath: "/usr/bin/dpkg"), "the host-only file must exist on the host")
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: "/usr/bin/dpkg"),
+            "the host-only file must exist on the host"
+        )
     }
 
     func testNamespaceIsKeptAndJoined() throws {
@@ -90,7 +93,9 @@ final class LaunchTests: XCTestCase {
 
         // A "refreshed" base: current points to another revision (a plain directory tree).
         let base = "\(fixture.root)/snap/\(fixture.baseName)"
-        try ConfineFixture.shell("cp -a \(base)/x1 \(base)/x2 && touch \(base)/x2/refreshed && ln -sfn x2 \(base)/current")
+        try ConfineFixture.shell(
+            "cp -a \(base)/x1 \(base)/x2 && touch \(base)/x2/refreshed && ln -sfn x2 \(base)/current"
+        )
         defer { _ = try? ConfineFixture.shell("ln -sfn x1 \(base)/current && rm -rf \(base)/x2") }
         let second = try fixture.launch(snap, "readlink /proc/self/ns/mnt; test -e /refreshed && echo new-base")
         XCTAssertEqual(second.status, 0, "\(second)")
@@ -186,7 +191,10 @@ final class LaunchTests: XCTestCase {
 
         // Control: outside the sandbox the copy does make the user root.
         let host = try ConfineFixture.run(
-            ["/usr/bin/setpriv", "--reuid=\(fixture.user.uid)", "--regid=\(fixture.user.gid)", "--clear-groups", copy, "x.y", "--ids"],
+            [
+                "/usr/bin/setpriv", "--reuid=\(fixture.user.uid)", "--regid=\(fixture.user.gid)", "--clear-groups",
+                copy, "x.y", "--ids",
+            ],
             environment: [:]
         )
         XCTAssertEqual(host.lines, ["\(fixture.user.uid) 0 \(fixture.user.gid) \(fixture.user.gid)"], "\(host)")
@@ -204,14 +212,23 @@ final class LaunchTests: XCTestCase {
         let snap = try fixture.makeSnap()
         let kept = try fixture.launch(snap, "pwd", asUser: true, directory: "/etc")
         XCTAssertEqual(kept.lines, ["/etc"], "\(kept)")
-        let missing = try fixture.launch(snap, "pwd; stat -c %a /var/lib/snapd/void", asUser: true, directory: fixture.root)
+        let missing = try fixture.launch(
+            snap,
+            "pwd; stat -c %a /var/lib/snapd/void",
+            asUser: true,
+            directory: fixture.root
+        )
         XCTAssertEqual(missing.lines, ["/var/lib/snapd/void", "111"], "\(missing)")
     }
 
     func testClassicRunsInTheHostNamespace() throws {
         let fixture = try makeFixture()
         let snap = try fixture.makeSnap(confinement: "classic")
-        let output = try fixture.launch(snap, "readlink /proc/self/ns/mnt; id -u; test -e /usr/bin/dpkg && echo host", asUser: true)
+        let output = try fixture.launch(
+            snap,
+            "readlink /proc/self/ns/mnt; id -u; test -e /usr/bin/dpkg && echo host",
+            asUser: true
+        )
         let host = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/mnt")
         XCTAssertEqual(output.lines, [host, "\(fixture.user.uid)", "host"], "\(output)")
         XCTAssertFalse(MountNamespace.isNamespaceFile(fixture.namespaceFile(snap)))
@@ -238,7 +255,10 @@ final class LaunchTests: XCTestCase {
 
         let noDescription = try fixture.launch(snap, "true", tag: "snap.\(snap.name).other")
         XCTAssertNotEqual(noDescription.status, 0)
-        XCTAssertTrue(noDescription.standardError.contains("sandbox/snap.\(snap.name).other"), noDescription.standardError)
+        XCTAssertTrue(
+            noDescription.standardError.contains("sandbox/snap.\(snap.name).other"),
+            noDescription.standardError
+        )
 
         let wrongInstance = try fixture.launch(snap, "true", environment: ["SNAP_INSTANCE_NAME": other.name])
         XCTAssertNotEqual(wrongInstance.status, 0)
@@ -253,7 +273,9 @@ final class LaunchTests: XCTestCase {
 
         // Without the setuid bit an ordinary user gets a clear refusal.
         let plain = "\(fixture.root)/plain"
-        try ConfineFixture.shell("mkdir -p \(plain) && cp \(fixture.launcher) \(fixture.libexec)/snap-exec \(plain)/ && chmod 0755 \(plain)/snap-confine")
+        try ConfineFixture.shell(
+            "mkdir -p \(plain) && cp \(fixture.launcher) \(fixture.libexec)/snap-exec \(plain)/ && chmod 0755 \(plain)/snap-confine"
+        )
         let notRoot = try fixture.launch(snap, "true", asUser: true, launcher: plain + "/snap-confine")
         XCTAssertNotEqual(notRoot.status, 0)
         XCTAssertTrue(notRoot.standardError.contains("effective uid 0"), notRoot.standardError)
@@ -276,7 +298,10 @@ final class LaunchTests: XCTestCase {
             done
             """
         let output = try ConfineFixture.run(
-            ["/usr/bin/taskset", "-c", "1", "/usr/bin/unshare", "-m", "--propagation", "unchanged", "/bin/sh", "-c", script],
+            [
+                "/usr/bin/taskset", "-c", "1", "/usr/bin/unshare", "-m", "--propagation", "unchanged", "/bin/sh", "-c",
+                script,
+            ],
             environment: [
                 "SNAPPY_GLOBAL_ROOT": fixture.root, "SNAP": "/snap/\(snap.name)/current", "PATH": "/usr/bin:/bin",
                 "SNAP_CONFINE_TEST_SKIP_UNBUILT": "1",

@@ -19,7 +19,9 @@ final class MountInfoTests: XCTestCase {
         return String(decoding: out, as: UTF8.self)
     }
 
-    func line(mountPoint: String, root: String = "/", source: String = "/dev/vda", optional: String = "shared:1") -> String {
+    func line(mountPoint: String, root: String = "/", source: String = "/dev/vda", optional: String = "shared:1")
+        -> String
+    {
         "36 35 98:0 \(escaped(root)) \(escaped(mountPoint)) rw,noatime \(optional) - ext4 \(escaped(source)) rw,errors=continue"
     }
 
@@ -65,7 +67,9 @@ final class MountInfoTests: XCTestCase {
     }
 
     func testRandomMountPointsRoundTrip() throws {
-        let alphabet: [String] = ["a", "Z", "0", " ", "\t", "\n", "\\", "/", "-", "\u{00A0}", "\u{2003}", "é", "0", "4"]
+        let alphabet: [String] = [
+            "a", "Z", "0", " ", "\t", "\n", "\\", "/", "-", "\u{00A0}", "\u{2003}", "é", "0", "4",
+        ]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
             let length = Int.random(in: 1...24, using: &generator)
