@@ -79,21 +79,24 @@ struct Launcher {
         return description
     }
 
-    /// Every directory from `/` down to `root` must be root-owned, and writable by others
-    /// only with the sticky bit: an ordinary user must not be able to point the launcher at
-    /// a tree they control.
+    /// Every directory from `/` down to `root` must be root-owned and not a symlink; the
+    /// ones above `root` may be writable by others only with the sticky bit (as /tmp is),
+    /// `root` itself not at all: an ordinary user must not be able to point the launcher
+    /// at a tree they control.
     static func requireTrustedRoot(_ root: String) throws(SandboxError) {
+        let components = root.split(separator: "/").map(String.init)
         var prefix = ""
-        for component in [""] + root.split(separator: "/").map(String.init) {
+        for (index, component) in ([""] + components).enumerated() {
             if !component.isEmpty { prefix += "/" + component }
             let path = prefix.isEmpty ? "/" : prefix
             guard let status = System.linkStatus(path), (status.st_mode & S_IFMT) == S_IFDIR else {
                 throw SandboxError("the root \(root) is not usable: \(path) is not a directory")
             }
             let writable = status.st_mode & 0o022 != 0
-            guard status.st_uid == 0, !writable || status.st_mode & S_ISVTX != 0 else {
+            let isRoot = index == components.count
+            guard status.st_uid == 0, !writable || (!isRoot && status.st_mode & S_ISVTX != 0) else {
                 throw SandboxError(
-                    "the root \(root) is not trusted: \(path) is not owned by root or writable by others"
+                    "the root \(root) is not trusted: \(path) is not owned by root or is writable by others"
                 )
             }
         }
@@ -122,7 +125,7 @@ struct Launcher {
     /// Joins the snap's kept namespace or builds a new one, under the global and per-snap
     /// locks, after joining the tracking cgroup.
     func enterSnapNamespace(description: LaunchDescription, programs: InstalledPrograms) throws(SandboxError) {
-        for directory in [paths.runDirectory, paths.namespaceDirectory, paths.lockDirectory] {
+        for directory in [paths.under("/run"), paths.runDirectory, paths.namespaceDirectory, paths.lockDirectory] {
             try System.makeDirectories(directory, mode: 0o755)
             try System.requireRootDirectory(directory)
         }
@@ -208,10 +211,24 @@ struct Launcher {
             try namespace.discardLocked()
             return false
         }
+        let outer = try System.open("/proc/self/ns/mnt", flags: O_RDONLY)
+        defer { close(outer) }
         let descriptor = try System.open(namespace.namespaceFile, flags: O_RDONLY)
         defer { close(descriptor) }
         guard csnap_setns(descriptor, csnap_clone_newns) == 0 else {
             throw SandboxError.system("cannot join the mount namespace \(namespace.namespaceFile)")
+        }
+
+        // Its root must be the base it was recorded with; if not, go back and rebuild.
+        if info.baseInode != 0 {
+            let status = System.status("/")
+            if status.map({ UInt64($0.st_dev) != info.baseDevice || UInt64($0.st_ino) != info.baseInode }) ?? true {
+                guard csnap_setns(outer, csnap_clone_newns) == 0 else {
+                    throw SandboxError.system("cannot leave the mismatched namespace \(namespace.namespaceFile)")
+                }
+                try namespace.discardLocked()
+                return false
+            }
         }
         return true
     }

@@ -176,7 +176,9 @@ final class ConfineFixture: @unchecked Sendable {
         snapExec: String? = nil,
         tag: String? = nil,
         environment: [String: String] = [:],
-        directory: String? = nil
+        directory: String? = nil,
+        probeArguments: [String]? = nil,
+        options: [String] = []
     ) throws -> Output {
         var arguments: [String] = []
         if asUser {
@@ -184,7 +186,8 @@ final class ConfineFixture: @unchecked Sendable {
         }
         arguments.append(launcher ?? self.launcher)
         if classic ?? (snap.confinement == "classic") { arguments.append("--classic") }
-        arguments += [tag ?? snap.tag(), snapExec ?? probe, "\(snap.name).sh", script]
+        arguments += options
+        arguments += [tag ?? snap.tag(), snapExec ?? probe, "\(snap.name).sh"] + (probeArguments ?? [script])
         let snapDirectory =
             snap.confinement == "classic" ? "\(root)/snap/\(snap.name)/current" : "/snap/\(snap.name)/current"
         var variables = [

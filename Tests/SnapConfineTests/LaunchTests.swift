@@ -267,6 +267,15 @@ final class LaunchTests: XCTestCase {
         let rightInstance = try fixture.launch(snap, "echo ok", environment: ["SNAP_INSTANCE_NAME": snap.name])
         XCTAssertEqual(rightInstance.lines, ["ok"], "\(rightInstance)")
 
+        let wrongBase = try fixture.launch(snap, "echo ran", options: ["--base", "other"])
+        XCTAssertNotEqual(wrongBase.status, 0)
+        XCTAssertTrue(wrongBase.standardError.contains("--base other does not match"), wrongBase.standardError)
+
+        // A root an ordinary user could have made is refused before anything is read.
+        let untrusted = try fixture.launch(snap, "echo ran", asUser: true, environment: ["SNAPPY_GLOBAL_ROOT": "/tmp"])
+        XCTAssertNotEqual(untrusted.status, 0)
+        XCTAssertTrue(untrusted.standardError.contains("is not trusted"), untrusted.standardError)
+
         let version = try ConfineFixture.run([fixture.launcher, "--version"], environment: [:])
         XCTAssertEqual(version.status, 0)
         XCTAssertTrue(version.standardOutput.hasPrefix("snap-confine "))
@@ -279,6 +288,53 @@ final class LaunchTests: XCTestCase {
         let notRoot = try fixture.launch(snap, "true", asUser: true, launcher: plain + "/snap-confine")
         XCTAssertNotEqual(notRoot.status, 0)
         XCTAssertTrue(notRoot.standardError.contains("effective uid 0"), notRoot.standardError)
+    }
+
+    func testBareBaseIsAnEmptyReadOnlyRootAndPivotsWithoutHostfs() throws {
+        let fixture = try makeFixture()
+        let snap = try fixture.makeSnap(base: "bare")
+        let hostfs = "\(fixture.root)/var/lib/snapd/hostfs"
+        try ConfineFixture.shell("mv \(hostfs) \(hostfs).aside")
+        defer { _ = try? ConfineFixture.shell("mv \(hostfs).aside \(hostfs)") }
+
+        let root = try fixture.launch(snap, "", asUser: true, probeArguments: ["--list", "/"])
+        XCTAssertEqual(root.status, 0, "\(root)")
+        XCTAssertEqual(
+            root.lines,
+            ["dev", "etc", "home", "media", "mnt", "proc", "root", "run", "snap", "sys", "tmp", "usr", "var"]
+        )
+        let meta = try fixture.launch(snap, "", probeArguments: ["--list", "/snap/\(snap.name)/current/meta"])
+        XCTAssertEqual(meta.lines, ["snap.yaml"], "\(meta)")
+        let lib = try fixture.launch(snap, "", probeArguments: ["--list", "/var/lib/snapd"])
+        XCTAssertFalse(lib.lines.contains("hostfs"), "\(lib)")
+        XCTAssertTrue(lib.lines.contains("void"), "\(lib)")
+        let mounts = try fixture.launch(snap, "", probeArguments: ["--mount", "/"])
+        XCTAssertEqual(mounts.lines, ["tmpfs ro"], "\(mounts)")
+        XCTAssertTrue(MountNamespace.isNamespaceFile(fixture.namespaceFile(snap)))
+    }
+
+    func testMissingMountPointsAreSkippedWhenOptionalAndNamedWhenRequired() throws {
+        let fixture = try makeFixture()
+        let thin = ConfineFixture.uniqueName("thin")
+        let directory = "\(fixture.root)/snap/\(thin)"
+        try ConfineFixture.shell(
+            """
+            mkdir -p \(directory) && cp -a \(fixture.root)/snap/\(fixture.baseName)/x1 \(directory)/x1
+            rmdir \(directory)/x1/mnt \(directory)/x1/media && ln -s x1 \(directory)/current
+            """
+        )
+        let snap = try fixture.makeSnap(base: thin)
+        let output = try fixture.launch(snap, "test -e /mnt || echo no-mnt; test -d /media || echo no-media; echo ran")
+        XCTAssertEqual(output.lines, ["no-mnt", "no-media", "ran"], "\(output)")
+
+        try ConfineFixture.shell("rmdir \(directory)/x1/var/snap")
+        let broken = try fixture.makeSnap(base: thin)
+        let refused = try fixture.launch(broken, "echo ran")
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(
+            refused.standardError.contains("the base snap \"\(thin)\" has no directory /var/snap"),
+            refused.standardError
+        )
     }
 
     /// Spec 11.3: launched from a namespace whose id sorts high (made on CPU 1), new

@@ -3,6 +3,7 @@
 //   snap-confine-probe NAME.APP ARGS...    executes $SNAP/bin/APP ARGS...
 //   snap-confine-probe NAME.APP --ids      prints "uid euid gid egid"
 //   snap-confine-probe NAME.APP --list DIR prints the names in DIR, one a line
+//   snap-confine-probe NAME.APP --mount DIR prints "FSTYPE ro|rw" of the mount on top at DIR
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,6 +33,22 @@ if rest.first == "--list", rest.count == 2 {
     }
     closedir(directory)
     for name in names.sorted() { print(name) }
+    exit(0)
+}
+
+if rest.first == "--mount", rest.count == 2 {
+    // The filesystem type and ro/rw of the topmost mount at a path, from mountinfo.
+    guard let file = fopen("/proc/self/mountinfo", "r") else { fail("cannot read mountinfo") }
+    var found = ""
+    var line: UnsafeMutablePointer<CChar>?
+    var capacity = 0
+    while getline(&line, &capacity, file) > 0, let line {
+        let fields = String(cString: line).split(separator: " ").map(String.init)
+        guard fields.count > 6, fields[4] == rest[1], let dash = fields.firstIndex(of: "-") else { continue }
+        let readOnly = fields[5].split(separator: ",").contains("ro") ? "ro" : "rw"
+        found = "\(fields[dash + 1]) \(readOnly)"
+    }
+    print(found)
     exit(0)
 }
 
