@@ -40,6 +40,8 @@ public struct MountNamespace: Sendable {
     /// its `.info` and `.fstab` files, under the per-snap lock. What `snap-discard-ns` does;
     /// the daemon calls it when a snap is removed or its base changes. Needs root.
     public func discard() throws(SandboxError) {
+        // No lock directory: no launcher ever ran, so nothing can be kept.
+        guard access(paths.lockDirectory, F_OK) == 0 else { return }
         let lock = try SandboxLock.acquire(path: lockFile)
         defer { lock.release() }
         try discardLocked()
