@@ -63,6 +63,25 @@ struct InstalledPrograms {
         }
     }
 
+    /// The descriptor to execute SNAP-EXEC through, inside the sandbox: when SNAP-EXEC lies
+    /// in the launcher's directory, the same file opened again under `/usr/lib/snapd` (the
+    /// read-only bind of that directory) if it is the same inode, so Landlock sees a path
+    /// inside the sandbox; otherwise the descriptor opened at start.
+    func descriptorInsideSandbox(snapExec: String) -> Int32 {
+        guard System.directory(of: snapExec) == directory else { return snapExecDescriptor }
+        let inside = "/usr/lib/snapd/" + System.baseName(of: snapExec)
+        let descriptor = Glibc.open(inside, csnap_o_path | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { return snapExecDescriptor }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_dev == snapExecStatus.st_dev,
+            status.st_ino == snapExecStatus.st_ino
+        else {
+            close(descriptor)
+            return snapExecDescriptor
+        }
+        return descriptor
+    }
+
     /// Opens SNAP-EXEC through its (checked) directory.
     static func openProgram(_ path: String) throws(SandboxError) -> (descriptor: Int32, status: stat) {
         let parent = try openTrusted(

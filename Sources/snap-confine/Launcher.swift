@@ -37,11 +37,12 @@ struct Launcher {
         let seccomp = try readSeccomp()
         let landlock = try readLandlock()
         try enterSnapNamespace(description: description, programs: programs)
+        let program = programs.descriptorInsideSandbox(snapExec: arguments.snapExec)
         try confine(seccomp: seccomp, landlock: landlock)
         Self.restoreDirectory(workingDirectory)
         umask(savedUmask)
         try Executor.execute(
-            programs.snapExecDescriptor,
+            program,
             arguments: [arguments.snapExec] + arguments.program,
             environment: Executor.sandboxEnvironment()
         )

@@ -49,6 +49,10 @@ final class LaunchTests: XCTestCase {
             FileManager.default.fileExists(atPath: "/usr/bin/dpkg"),
             "the host-only file must exist on the host"
         )
+
+        // SNAP-EXEC beside the launcher runs from the read-only bind inside the sandbox.
+        let executed = try fixture.launch(snap, "", asUser: true, probeArguments: ["--exe"])
+        XCTAssertEqual(executed.lines, ["/usr/lib/snapd/snap-confine-probe"], "\(executed)")
     }
 
     func testNamespaceIsKeptAndJoined() throws {

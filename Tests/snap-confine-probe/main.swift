@@ -2,6 +2,7 @@
 //
 //   snap-confine-probe NAME.APP ARGS...    executes $SNAP/bin/APP ARGS...
 //   snap-confine-probe NAME.APP --ids      prints "uid euid gid egid"
+//   snap-confine-probe NAME.APP --exe      prints where it was executed from (/proc/self/exe)
 //   snap-confine-probe NAME.APP --list DIR prints the names in DIR, one a line
 //   snap-confine-probe NAME.APP --mount DIR prints "FSTYPE ro|rw" of the mount on top at DIR
 #if canImport(Glibc)
@@ -20,6 +21,13 @@ let rest = Array(arguments.dropFirst(2))
 
 if rest.first == "--ids" {
     print("\(getuid()) \(geteuid()) \(getgid()) \(getegid())")
+    exit(0)
+}
+if rest.first == "--exe" {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    guard count > 0 else { fail("cannot read /proc/self/exe") }
+    print(String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self))
     exit(0)
 }
 if rest.first == "--list", rest.count == 2 {
