@@ -86,6 +86,22 @@ final class LaunchTests: XCTestCase {
         XCTAssertTrue(MountNamespace.isNamespaceFile(fixture.namespaceFile(snap)))
     }
 
+    func testConcurrentFirstLaunchesShareOneNamespace() throws {
+        let fixture = try makeFixture()
+        let snap = try fixture.makeSnap()
+        let launch = "\(fixture.launcher) \(snap.tag()) \(fixture.probe) \(snap.name).sh 'readlink /proc/self/ns/mnt'"
+        let output = try ConfineFixture.run(
+            ["/bin/sh", "-c", "for i in 1 2 3 4 5 6 7 8; do \(launch) & done; wait"],
+            environment: [
+                "SNAPPY_GLOBAL_ROOT": fixture.root, "SNAP": "/snap/\(snap.name)/current", "PATH": "/usr/bin:/bin",
+                "SNAP_CONFINE_TEST_SKIP_UNBUILT": "1",
+            ]
+        )
+        XCTAssertEqual(output.lines.count, 8, "\(output)")
+        XCTAssertEqual(Set(output.lines).count, 1, "the locks let one launch build and the others join: \(output)")
+        XCTAssertEqual(output.standardError, "")
+    }
+
     func testStaleNamespaceIsRebuiltWhenTheBaseChanges() throws {
         let fixture = try makeFixture()
         let snap = try fixture.makeSnap()
