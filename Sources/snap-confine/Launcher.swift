@@ -71,6 +71,10 @@ struct Launcher {
                     + (arguments.classic ? "is not allowed" : "is required")
             )
         }
+        let target = arguments.program[0]
+        if !tag.isHook, !target.hasPrefix("-"), target != tag.instanceName, !target.hasPrefix(tag.instanceName + ".") {
+            throw SandboxError("\(target) is not an app of \(tag.instanceName) (security tag \(tag))")
+        }
         if let base = arguments.base, base != description.base {
             throw SandboxError("--base \(base) does not match the base \"\(description.base)\" in \(path)")
         }

@@ -178,7 +178,8 @@ final class ConfineFixture: @unchecked Sendable {
         environment: [String: String] = [:],
         directory: String? = nil,
         probeArguments: [String]? = nil,
-        options: [String] = []
+        options: [String] = [],
+        target: String? = nil
     ) throws -> Output {
         var arguments: [String] = []
         if asUser {
@@ -187,7 +188,7 @@ final class ConfineFixture: @unchecked Sendable {
         arguments.append(launcher ?? self.launcher)
         if classic ?? (snap.confinement == "classic") { arguments.append("--classic") }
         arguments += options
-        arguments += [tag ?? snap.tag(), snapExec ?? probe, "\(snap.name).sh"] + (probeArguments ?? [script])
+        arguments += [tag ?? snap.tag(), snapExec ?? probe, target ?? "\(snap.name).sh"] + (probeArguments ?? [script])
         let snapDirectory =
             snap.confinement == "classic" ? "\(root)/snap/\(snap.name)/current" : "/snap/\(snap.name)/current"
         var variables = [

@@ -287,6 +287,10 @@ final class LaunchTests: XCTestCase {
         let rightInstance = try fixture.launch(snap, "echo ok", environment: ["SNAP_INSTANCE_NAME": snap.name])
         XCTAssertEqual(rightInstance.lines, ["ok"], "\(rightInstance)")
 
+        let wrongApp = try fixture.launch(snap, "echo ran", target: "\(other.name).sh")
+        XCTAssertNotEqual(wrongApp.status, 0)
+        XCTAssertTrue(wrongApp.standardError.contains("is not an app of \(snap.name)"), wrongApp.standardError)
+
         let wrongBase = try fixture.launch(snap, "echo ran", options: ["--base", "other"])
         XCTAssertNotEqual(wrongBase.status, 0)
         XCTAssertTrue(wrongBase.standardError.contains("--base other does not match"), wrongBase.standardError)
