@@ -31,7 +31,7 @@ const int csnap_o_path = O_PATH;
 const int csnap_at_empty_path = AT_EMPTY_PATH;
 const long csnap_nsfs_magic = 0x6e736673;
 
-int csnap_filesystem_type(int fd, const char *path, long *type) {
+int csnap_statfs_type(int fd, const char *path, long *type) {
     struct statfs status;
     int result = path != NULL ? statfs(path, &status) : fstatfs(fd, &status);
     if (result != 0) return -1;
@@ -136,7 +136,7 @@ int csnap_set_keep_capabilities(int keep) { return prctl(PR_SET_KEEPCAPS, (unsig
 
 int csnap_get_no_new_privileges(void) { return prctl(PR_GET_NO_NEW_PRIVS, 0UL, 0UL, 0UL, 0UL); }
 
-int csnap_landlock_abi_version(void) {
+int csnap_launcher_landlock_abi(void) {
     return (int)syscall(SYS_landlock_create_ruleset, NULL, 0, 1U << 0);
 }
 

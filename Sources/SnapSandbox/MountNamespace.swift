@@ -29,7 +29,7 @@ public struct MountNamespace: Sendable {
     /// Whether `path` is an nsfs file (a kept namespace is mounted there).
     public static func isNamespaceFile(_ path: String) -> Bool {
         var type = 0
-        guard csnap_filesystem_type(-1, path, &type) == 0 else { return false }
+        guard csnap_statfs_type(-1, path, &type) == 0 else { return false }
         return type == csnap_nsfs_magic
     }
 

@@ -285,7 +285,7 @@ struct Launcher {
         let appArmor = AppArmor.isEnabled
         var prepared: PreparedLandlock?
         if let landlock, landlock.isEnforced {
-            if csnap_landlock_abi_version() >= 1 {
+            if csnap_launcher_landlock_abi() >= 1 {
                 prepared = try landlock.prepare(home: caller.home(), uid: caller.uid)
             } else if !appArmor {
                 throw SandboxError(

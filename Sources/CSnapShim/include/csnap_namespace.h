@@ -18,7 +18,7 @@ extern const long csnap_nsfs_magic;
 
 /// The filesystem type (statfs(2) f_type) of `path`, or of the file open at `fd` when `path`
 /// is NULL. Returns 0 and sets `*type`, or -1 with errno set.
-int csnap_filesystem_type(int fd, const char *path, long *type);
+int csnap_statfs_type(int fd, const char *path, long *type);
 
 /// A detached copy of the mount at the directory open at `fd` (open_tree(2) with
 /// OPEN_TREE_CLONE | AT_EMPTY_PATH | OPEN_TREE_CLOEXEC, Linux 5.2): a bind mount that is not
@@ -83,7 +83,7 @@ int csnap_get_no_new_privileges(void);
 /// The highest Landlock ABI version the kernel supports (landlock_create_ruleset with
 /// LANDLOCK_CREATE_RULESET_VERSION), or -1 with errno set (EOPNOTSUPP when disabled, ENOSYS
 /// when absent).
-int csnap_landlock_abi_version(void);
+int csnap_launcher_landlock_abi(void);
 
 /// execveat(2) with AT_EMPTY_PATH: runs the program open at `fd`. Returns only on failure,
 /// -1 with errno set.
