@@ -62,7 +62,9 @@ final class ConfineFixture: @unchecked Sendable {
 
     init() throws {
         try Self.requirements()
-        var template = Array("/tmp/snap-confine-test.XXXXXX".utf8CString)
+        // Not under /tmp: the seccomp loader refuses a profile with a world-writable
+        // directory (even a sticky one) above it.
+        var template = Array("/var/lib/snap-confine-test.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
         root = String(cString: made)
         baseName = Self.uniqueName("scbase")
@@ -218,8 +220,35 @@ final class ConfineFixture: @unchecked Sendable {
                 _ = umount2(mountPoint, Int32(MNT_DETACH))
             }
         }
+        removeCgroups()
         _ = try? Self.shell("rm -rf --one-file-system \(root)")
         _ = try? Self.shell("userdel \(user.name) 2>/dev/null; groupdel \(user.name) 2>/dev/null; true")
+    }
+
+    /// Removes the (empty, once the launched processes are gone) cgroups the launches of
+    /// this fixture's snaps were tracked in: `snap.NAME` and `snap.NAME.*` anywhere in the
+    /// first levels of /sys/fs/cgroup.
+    func removeCgroups() {
+        let names = snaps.map(\.name)
+        func matches(_ entry: String) -> Bool {
+            names.contains { entry == "snap.\($0)" || entry.hasPrefix("snap.\($0).") }
+        }
+        var found: [String] = []
+        func walk(_ directory: String, depth: Int) {
+            guard depth < 4, let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+                return
+            }
+            for entry in entries {
+                let path = directory + "/" + entry
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue
+                else { continue }
+                if matches(entry) { found.append(path) }
+                walk(path, depth: depth + 1)
+            }
+        }
+        walk("/sys/fs/cgroup", depth: 0)
+        for path in found.sorted(by: { $0.count > $1.count }) { _ = rmdir(path) }
     }
 
     /// Runs a shell command as root; fails on a non-zero status.

@@ -314,6 +314,54 @@ final class LaunchTests: XCTestCase {
         XCTAssertTrue(notRoot.standardError.contains("effective uid 0"), notRoot.standardError)
     }
 
+    /// With real Landlock rules (skipped while Landlock is a stub): snap-exec runs from
+    /// `/usr/lib/snapd`, the app reads and writes where the rules allow and nowhere else.
+    func testEnforcedLandlockRulesHoldTheApp() throws {
+        guard (try? LandlockRules(parsing: "mode off\n", source: "check")) != nil else {
+            throw XCTSkip("Landlock rules are not built on this branch")
+        }
+        let fixture = try makeFixture()
+        let snap = try fixture.makeSnap()
+        let rules = """
+            mode enforce
+            fs rx /usr
+            fs rx /bin
+            fs rx /lib
+            fs r /etc
+            fs rx /snap/\(snap.name)/x1
+            fs rw /var/snap/\(snap.name)/x1
+            fs rw /tmp
+            fs rw /dev/null
+            fs r /proc
+            """
+        try rules.write(
+            toFile: "\(fixture.root)/var/lib/snapd/landlock/\(snap.tag())",
+            atomically: false,
+            encoding: .utf8
+        )
+        let output = try fixture.launch(
+            snap,
+            """
+            head -c1 /etc/passwd >/dev/null && echo etc-readable
+            echo x > /tmp/landlock && echo tmp-writable
+            echo x > /var/snap/\(snap.name)/x1/f && echo data-writable
+            echo x > /etc/landlock-\(snap.name) 2>/dev/null || echo etc-not-writable
+            ls /var/lib/snapd >/dev/null 2>&1 || echo state-not-readable
+            ls /home >/dev/null 2>&1 || echo home-not-readable
+            """,
+            asUser: false
+        )
+        XCTAssertEqual(
+            output.lines,
+            [
+                "etc-readable", "tmp-writable", "data-writable", "etc-not-writable", "state-not-readable",
+                "home-not-readable",
+            ],
+            "\(output)"
+        )
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/etc/landlock-\(snap.name)"))
+    }
+
     func testBareBaseIsAnEmptyReadOnlyRootAndPivotsWithoutHostfs() throws {
         let fixture = try makeFixture()
         let snap = try fixture.makeSnap(base: "bare")
