@@ -68,7 +68,7 @@ final class AttackTests: XCTestCase {
         try? saved.write(toFile: "/proc/sys/fs/protected_hardlinks", atomically: false, encoding: .utf8)
         XCTAssertEqual(setup.lines, ["0 4755 2"], "the user made a setuid-root hardlink: \(setup)")
 
-        for snapExec in ["\(attacker)/snap-exec", fixture.probe] {
+        for snapExec in ["\(attacker)/snap-exec", fixture.snapExec] {
             let output = try fixture.launch(
                 snap,
                 "echo ran",

@@ -42,6 +42,15 @@ final class ConfineFixture: @unchecked Sendable {
     var libexec: String { root + "/usr/lib/snapd" }
     var launcher: String { libexec + "/snap-confine" }
     var probe: String { libexec + "/snap-confine-probe" }
+    /// What launches execute: the real snap-exec once it is built (it runs `$SNAP/bin/sh`
+    /// with the arguments, as the probe does), else the probe.
+    var snapExec: String { Self.realSnapExecIsBuilt ? libexec + "/snap-exec" : probe }
+
+    /// Whether `.build/debug/snap-exec` is more than the placeholder that says "not built yet".
+    static let realSnapExecIsBuilt: Bool = {
+        guard let output = try? run([packageRoot + "/.build/debug/snap-exec"], environment: [:]) else { return false }
+        return !output.standardError.contains("not built yet")
+    }()
     var anchor: String { root + "/tmp/snap-private-tmp" }
     private(set) var snaps: [TestSnap] = []
 
@@ -190,7 +199,8 @@ final class ConfineFixture: @unchecked Sendable {
         arguments.append(launcher ?? self.launcher)
         if classic ?? (snap.confinement == "classic") { arguments.append("--classic") }
         arguments += options
-        arguments += [tag ?? snap.tag(), snapExec ?? probe, target ?? "\(snap.name).sh"] + (probeArguments ?? [script])
+        let program = snapExec ?? (probeArguments == nil ? self.snapExec : probe)
+        arguments += [tag ?? snap.tag(), program, target ?? "\(snap.name).sh"] + (probeArguments ?? [script])
         let snapDirectory =
             snap.confinement == "classic" ? "\(root)/snap/\(snap.name)/current" : "/snap/\(snap.name)/current"
         var variables = [

@@ -89,7 +89,8 @@ final class LaunchTests: XCTestCase {
     func testConcurrentFirstLaunchesShareOneNamespace() throws {
         let fixture = try makeFixture()
         let snap = try fixture.makeSnap()
-        let launch = "\(fixture.launcher) \(snap.tag()) \(fixture.probe) \(snap.name).sh 'readlink /proc/self/ns/mnt'"
+        let launch =
+            "\(fixture.launcher) \(snap.tag()) \(fixture.snapExec) \(snap.name).sh 'readlink /proc/self/ns/mnt'"
         let output = try ConfineFixture.run(
             ["/bin/sh", "-c", "for i in 1 2 3 4 5 6 7 8; do \(launch) & done; wait"],
             environment: [
@@ -421,7 +422,7 @@ final class LaunchTests: XCTestCase {
             while [ $i -lt 200 ]; do
                 i=$((i + 1))
                 \(fixture.launcher) --discard-ns \(snap.name) || exit 1
-                SNAP_CONFINE_DEBUG=1 \(fixture.launcher) \(snap.tag()) \(fixture.probe) \(snap.name).sh 'echo ran' || exit 1
+                SNAP_CONFINE_DEBUG=1 \(fixture.launcher) \(snap.tag()) \(fixture.snapExec) \(snap.name).sh 'echo ran' || exit 1
                 stat -f -c %t \(file)
             done
             """
