@@ -290,11 +290,6 @@ let package = Package(
             dependencies: ["SnapSandbox", "SnapSecurity", "SnapPackage", "CSnapShim", "SnapPaths"],
             swiftSettings: strictSwift
         ),
-        /// Runs our `snap` and the real 2.57 client against one scripted fake daemon and
-        /// compares requests, output and exit status. It finds `.build/debug/snap` itself
-        /// (or `SNAP_CLI_BINARY`): a test target cannot depend on a program linked with
-        /// unsafe static flags.
-        .testTarget(name: "SnapCLITests", dependencies: ["SnapdHTTP", "SnapAPI"], swiftSettings: strictSwift),
         /// A static stand-in for snap-exec the launcher's tests execute (prints ids, runs $SNAP/bin/APP).
         .executableTarget(
             name: "snap-confine-probe",
@@ -305,5 +300,10 @@ let package = Package(
         /// Runs the real setuid snap-confine against a scratch root with a busybox base. It finds
         /// `.build/debug/snap-confine`, `snap-exec` and `snap-confine-probe` itself.
         .testTarget(name: "SnapConfineTests", dependencies: ["SnapSandbox"], swiftSettings: strictSwift),
+        /// Runs our `snap` and the real 2.57 client against one scripted fake daemon and
+        /// compares requests, output and exit status. It finds `.build/debug/snap` itself
+        /// (or `SNAP_CLI_BINARY`): a test target cannot depend on a program linked with
+        /// unsafe static flags.
+        .testTarget(name: "SnapCLITests", dependencies: ["SnapdHTTP", "SnapAPI"], swiftSettings: strictSwift),
     ]
 )

@@ -329,6 +329,7 @@ final class LaunchTests: XCTestCase {
             fs rx /bin
             fs rx /lib
             fs r /etc
+            fs r /var/lib/snapd/sandbox
             fs rx /snap/\(snap.name)/x1
             fs rw /var/snap/\(snap.name)/x1
             fs rw /tmp
