@@ -20,6 +20,7 @@ struct Launcher {
             throw SandboxError("snap-confine must run with effective uid 0 (installed setuid root)")
         }
         // Files made from here on (anchor, locks, kept-namespace files) belong to root:root.
+        // (gid_t.max is -1: the real and saved gids stay the caller's until the switch.)
         guard csnap_setresgid(gid_t.max, 0, gid_t.max) == 0 else { throw SandboxError.system("cannot set gid 0") }
         let savedUmask = umask(0)
         let workingDirectory = Self.currentDirectory()
@@ -300,7 +301,9 @@ struct Launcher {
             try AppArmor.changeProfileOnExec(tag.description)
             guard csnap_set_keep_capabilities(1) == 0 else { throw SandboxError.system("cannot keep capabilities") }
             try caller.become()
-            guard csnap_keep_only_capability(21) == 0 else { throw SandboxError.system("cannot keep CAP_SYS_ADMIN") }
+            guard csnap_keep_only_capability(Capabilities.systemAdministration) == 0 else {
+                throw SandboxError.system("cannot keep CAP_SYS_ADMIN")
+            }
             try prepared?.restrictSelf()
             try seccomp?.load()
             try Capabilities.clearAll()

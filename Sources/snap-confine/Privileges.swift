@@ -44,6 +44,9 @@ struct Caller {
 
 /// Capability and no_new_privs calls.
 enum Capabilities {
+    /// CAP_SYS_ADMIN (capability.h).
+    static let systemAdministration: Int32 = 21
+
     /// The highest capability number the kernel knows (`/proc/sys/kernel/cap_last_cap`).
     static func lastCapability() -> Int32 {
         // One read with room to spare: sysctl files report size 0 and end after a short read.
