@@ -242,6 +242,14 @@ final class LaunchTests: XCTestCase {
         XCTAssertEqual(missing.lines, ["/var/lib/snapd/void", "111"], "\(missing)")
     }
 
+    func testDevmodeGetsTheSameSandbox() throws {
+        let fixture = try makeFixture()
+        let snap = try fixture.makeSnap(confinement: "devmode")
+        let output = try fixture.launch(snap, "test -x /bin/busybox && echo base-root; id -u", asUser: true)
+        XCTAssertEqual(output.lines, ["base-root", "\(fixture.user.uid)"], "\(output)")
+        XCTAssertTrue(MountNamespace.isNamespaceFile(fixture.namespaceFile(snap)))
+    }
+
     func testClassicRunsInTheHostNamespace() throws {
         let fixture = try makeFixture()
         let snap = try fixture.makeSnap(confinement: "classic")
