@@ -308,6 +308,16 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        /// A static stand-in for snap-exec the launcher's tests execute (prints ids, runs $SNAP/bin/APP).
+        .executableTarget(
+            name: "snap-confine-probe",
+            path: "Tests/snap-confine-probe",
+            swiftSettings: strictSwift,
+            linkerSettings: staticExecutable
+        ),
+        /// Runs the real setuid snap-confine against a scratch root with a busybox base. It finds
+        /// `.build/debug/snap-confine`, `snap-exec` and `snap-confine-probe` itself.
+        .testTarget(name: "SnapConfineTests", dependencies: ["SnapSandbox", "SnapPaths"], swiftSettings: strictSwift),
         /// Runs our `snap` and the real 2.57 client against one scripted fake daemon and
         /// compares requests, output and exit status. It finds `.build/debug/snap` itself
         /// (or `SNAP_CLI_BINARY`): a test target cannot depend on a program linked with
