@@ -196,7 +196,9 @@ public enum SandboxFile {
         guard Int(status.st_size) <= limit else {
             throw SandboxError("\(name) is \(status.st_size) bytes, more than the \(limit) allowed")
         }
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size) + 1)
+        // Files of /proc report a size of 0, and some (sysctl values) answer only a read
+        // from offset 0: the first read asks for a page at least.
+        var bytes = [UInt8](repeating: 0, count: min(max(Int(status.st_size) + 1, 4096), limit + 1))
         var filled = 0
         while true {
             if filled == bytes.count {

@@ -108,22 +108,12 @@ struct Launcher {
         }
     }
 
-    func readSeccomp() throws(SandboxError) -> SeccompFilterFile? {
-        do {
-            return try SeccompFilterFile.read(path: "\(paths.seccompDirectory)/\(tag).bin2")
-        } catch {
-            if UnbuiltParts.tolerates(error) { return nil }
-            throw error
-        }
+    func readSeccomp() throws(SandboxError) -> SeccompFilterFile {
+        try SeccompFilterFile.read(path: "\(paths.seccompDirectory)/\(tag).bin2")
     }
 
-    func readLandlock() throws(SandboxError) -> LandlockRules? {
-        do {
-            return try LandlockRules.read(path: "\(paths.landlockDirectory)/\(tag)")
-        } catch {
-            if UnbuiltParts.tolerates(error) { return nil }
-            throw error
-        }
+    func readLandlock() throws(SandboxError) -> LandlockRules {
+        try LandlockRules.read(path: "\(paths.landlockDirectory)/\(tag)")
     }
 
     // MARK: - Namespace
@@ -182,18 +172,13 @@ struct Launcher {
     }
 
     func joinTrackingGroup(_ description: LaunchDescription) throws(SandboxError) {
-        do {
-            _ = try TrackingGroup.join(
-                tag: tag,
-                pid: getpid(),
-                pidsMax: description.pidsMax,
-                memoryMax: description.memoryMax,
-                restrictDevices: description.confinement == .strict
-            )
-        } catch {
-            if UnbuiltParts.tolerates(error) { return }
-            throw error
-        }
+        _ = try TrackingGroup.join(
+            tag: tag,
+            pid: getpid(),
+            pidsMax: description.pidsMax,
+            memoryMax: description.memoryMax,
+            restrictDevices: description.confinement == .strict
+        )
     }
 
     /// What the namespace is built from now: the base's name and root directory identity.
@@ -279,13 +264,13 @@ struct Launcher {
 
     /// Landlock, AppArmor or the capability bounding set, the caller's identity, then
     /// seccomp last.
-    func confine(seccomp: SeccompFilterFile?, landlock: LandlockRules?) throws(SandboxError) {
+    func confine(seccomp: SeccompFilterFile, landlock: LandlockRules) throws(SandboxError) {
         let void = "/var/lib/snapd/void"
         if mkdir(void, 0o111) != 0, errno != EEXIST { throw SandboxError.system("cannot create \(void)") }
 
         let appArmor = AppArmor.isEnabled
         var prepared: PreparedLandlock?
-        if let landlock, landlock.isEnforced {
+        if landlock.isEnforced {
             if csnap_launcher_landlock_abi() >= 1 {
                 prepared = try landlock.prepare(home: caller.home(), uid: caller.uid)
             } else if !appArmor {
@@ -305,14 +290,14 @@ struct Launcher {
                 throw SandboxError.system("cannot keep CAP_SYS_ADMIN")
             }
             try prepared?.restrictSelf()
-            try seccomp?.load()
+            try seccomp.load()
             try Capabilities.clearAll()
         } else {
             try Capabilities.dropBoundingSetAndSetNoNewPrivileges()
             try caller.become()
             try Capabilities.clearAll()
             try prepared?.restrictSelf()
-            try seccomp?.load()
+            try seccomp.load()
         }
     }
 

@@ -205,7 +205,6 @@ final class ConfineFixture: @unchecked Sendable {
             snap.confinement == "classic" ? "\(root)/snap/\(snap.name)/current" : "/snap/\(snap.name)/current"
         var variables = [
             "SNAPPY_GLOBAL_ROOT": root, "SNAP": snapDirectory, "PATH": "/usr/bin:/bin",
-            "SNAP_CONFINE_TEST_SKIP_UNBUILT": "1",
         ]
         variables.merge(environment) { _, new in new }
         return try Self.run(arguments, environment: variables, directory: directory ?? root)

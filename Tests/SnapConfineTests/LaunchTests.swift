@@ -95,7 +95,6 @@ final class LaunchTests: XCTestCase {
             ["/bin/sh", "-c", "for i in 1 2 3 4 5 6 7 8; do \(launch) & done; wait"],
             environment: [
                 "SNAPPY_GLOBAL_ROOT": fixture.root, "SNAP": "/snap/\(snap.name)/current", "PATH": "/usr/bin:/bin",
-                "SNAP_CONFINE_TEST_SKIP_UNBUILT": "1",
             ]
         )
         XCTAssertEqual(output.lines.count, 8, "\(output)")
@@ -442,7 +441,6 @@ final class LaunchTests: XCTestCase {
             ],
             environment: [
                 "SNAPPY_GLOBAL_ROOT": fixture.root, "SNAP": "/snap/\(snap.name)/current", "PATH": "/usr/bin:/bin",
-                "SNAP_CONFINE_TEST_SKIP_UNBUILT": "1",
             ]
         )
         XCTAssertEqual(output.status, 0, "\(output)")
