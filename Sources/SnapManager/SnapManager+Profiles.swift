@@ -60,6 +60,17 @@ extension SnapManager {
         try await Disk.run { try self.replaceProfiles(before, with: []) }
         context.setData("previous-profiles", .array(before.map(\.json)))
         recordReplacement(of: before, with: [], in: context)
+        // Nothing of the snap may run now: its kept mount namespace (which holds its base's
+        // mount) and its empty cgroups go; the next launch builds them again.
+        let paths = self.paths
+        try await Disk.run {
+            do {
+                try MountNamespace(instanceName: name, paths: paths).discard()
+            } catch {
+                throw SnapManagerError(.internalError, "cannot discard the mount namespace of \"\(name)\": \(error)")
+            }
+            TrackingGroup.removeEmptyGroups(snapName: name)
+        }
     }
 
     /// Writes back the files the removal took away.

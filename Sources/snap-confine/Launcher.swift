@@ -133,6 +133,10 @@ struct Launcher {
         defer { snapLock.release() }
 
         try joinTrackingGroup(description)
+        // A scratch root may have no /tmp yet (a real system always has one): made as the
+        // system's, sticky and writable by all.
+        let rootTmp = paths.under("/tmp")
+        if mkdir(rootTmp, 0o1777) == 0 { chmod(rootTmp, 0o1777) }
         let privateTmp = try PrivateTmp.open(
             anchor: PrivateTmp.anchorPath(paths: paths),
             instanceName: tag.instanceName

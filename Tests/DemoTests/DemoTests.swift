@@ -69,20 +69,16 @@ struct DemoTests {
         }
         #expect(failedChange, "snap changes shows no failed install of hello")
 
-        // Running the apps: required once the confined launch is in, else either outcome is shown.
+        // Each app ran confined and printed its line.
         let greetings = ["Hello, world!", "hello + jq + greeter", "greetings from greeter"]
         let ran = greetings.allSatisfy { text in lines.contains { $0.hasPrefix(text) } }
-        if DemoRun.runRequired {
-            #expect(ran, "the apps did not print their greetings:\n\(output)")
-        } else {
-            #expect(ran || output.contains("Running apps confined is not in this build yet"))
-        }
+        #expect(ran, "the apps did not print their greetings:\n\(output)")
     }
 
     /// No mount, loop device, process or directory of the demo's remains.
     private func checkNothingLeft(under parent: String, output: String) throws {
         let root = try #require(DemoRun.scratchRoot(in: output), "the demo did not name its scratch root")
-        #expect(root.hasPrefix(parent + "/"), "the scratch root \(root) is not under TMPDIR \(parent)")
+        #expect(root.hasPrefix(parent + "/"), "the scratch root \(root) is not under DEMO_SCRATCH \(parent)")
         #expect(!FileManager.default.fileExists(atPath: root), "\(root) is left behind")
         #expect((try? FileManager.default.contentsOfDirectory(atPath: parent)) == [], "\(parent) is not empty")
         #expect(HostState.mountPoints(under: parent) == [], "mounts are left under \(parent)")
@@ -94,14 +90,8 @@ struct DemoTests {
 
 /// One run of `tools/demo`, and what it prints.
 private enum DemoRun {
-    /// Whether the demo requires the confined run to work: the default its script sets.
-    static let runRequired: Bool = {
-        let script = (try? String(contentsOfFile: packageRoot + "/tools/demo", encoding: .utf8)) ?? ""
-        return script.contains("DEMO_RUN_REQUIRED=${DEMO_RUN_REQUIRED:-1}")
-    }()
-
     static func makeScratchParent() throws -> String {
-        var template = Array("/tmp/demo-tests.XXXXXX".utf8CString)
+        var template = Array("/var/lib/demo-tests.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
@@ -134,8 +124,7 @@ private enum DemoRun {
 
         var environment = ProcessInfo.processInfo.environment
         environment["DEMO_BIN"] = binaries
-        environment["TMPDIR"] = parent
-        environment["DEMO_RUN_REQUIRED"] = nil
+        environment["DEMO_SCRATCH"] = parent
         environment["SNAPPY_GLOBAL_ROOT"] = nil
         let arguments = ["/usr/bin/timeout", "--kill-after=30", "600", packageRoot + "/tools/demo"]
         let status = try spawnAndWait(

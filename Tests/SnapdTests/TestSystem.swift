@@ -169,7 +169,14 @@ struct ClientRun: CustomStringConvertible {
     let stdout: String
     let stderr: String
 
-    init(_ program: String, _ arguments: [String], root: String, directory: String?, user: String?) throws {
+    init(
+        _ program: String,
+        _ arguments: [String],
+        root: String,
+        directory: String?,
+        user: String?,
+        environment: [String: String] = [:]
+    ) throws {
         let process = Process()
         var argv = arguments
         if let user {
@@ -180,6 +187,7 @@ struct ClientRun: CustomStringConvertible {
         }
         process.arguments = argv
         process.environment = ["SNAPPY_GLOBAL_ROOT": root, "PATH": "/usr/bin:/bin", "HOME": root, "TZ": "UTC"]
+            .merging(environment) { _, given in given }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe()
         let err = Pipe()

@@ -1,0 +1,224 @@
+import Foundation
+import Testing
+
+private let buildDirectory = repositoryRoot + "/.build/debug"
+private let launchProgramsBuilt = ["snap", "snap-confine", "snap-exec"].allSatisfy {
+    FileManager.default.isExecutableFile(atPath: buildDirectory + "/" + $0)
+}
+
+/// Apps installed through the daemon and run confined: `snap run` → snap-confine →
+/// snap-exec → the app, under the profiles the install change wrote (compiled seccomp,
+/// Landlock rules, the launch description), as root and as an ordinary user.
+@Suite(
+    "Confined apps installed by the daemon",
+    .serialized,
+    .enabled(if: isRoot && launchProgramsBuilt, "needs root and the programs swift build makes")
+)
+struct ConfinedRunTests {
+    static let build = buildDirectory
+
+    /// The probe app: a busybox shell script that performs the actions its arguments name
+    /// and prints one line for each.
+    static let probeScript = #"""
+        #!/bin/sh
+        for action in "$@"; do
+            case $action in
+            ids) echo "uid=$(id -u) gid=$(id -g)" ;;
+            env:*) name=${action#env:}; eval "echo $name=\${$name}" ;;
+            write:*) path=${action#write:}
+                if (echo probe >"$path") 2>/dev/null; then echo "write $path ok"; else echo "write $path denied"; fi ;;
+            read:*) path=${action#read:}
+                if cat "$path" >/dev/null 2>&1; then echo "read $path ok"; else echo "read $path denied"; fi ;;
+            exists:*) path=${action#exists:}
+                if [ -e "$path" ]; then echo "exists $path yes"; else echo "exists $path no"; fi ;;
+            unshare) if unshare -m true 2>/dev/null; then echo "unshare ok"; else echo "unshare denied"; fi ;;
+            status) grep -E '^(NoNewPrivs|CapEff|CapPrm|CapBnd|Seccomp):' /proc/self/status | tr -s '\t' ' ' ;;
+            cgroup) cat /proc/self/cgroup ;;
+            mntns) echo "mntns=$(readlink /proc/self/ns/mnt)" ;;
+            *) echo "unknown action $action"; exit 2 ;;
+            esac
+        done
+        """#
+
+    /// A scratch system with a busybox base and the probe snap installed, and snap-confine
+    /// installed setuid root beside snap-exec.
+    final class Fixture: @unchecked Sendable {
+        let system: TestSystem
+        let libexec: String
+
+        init(confinement: String = "strict", installFlags: [String] = []) async throws {
+            system = try TestSystem()
+            try await system.start()
+            libexec = system.root + "/usr/lib/snapd"
+            try FileManager.default.createDirectory(atPath: libexec, withIntermediateDirectories: true)
+            for directory in ["/usr", "/usr/lib", "/usr/lib/snapd"] { chmod(system.root + directory, 0o755) }
+            for (program, mode) in [("snap-confine", 0o4755), ("snap-exec", 0o755)] {
+                let target = libexec + "/" + program
+                try FileManager.default.copyItem(atPath: ConfinedRunTests.build + "/" + program, toPath: target)
+                chown(target, 0, 0)
+                chmod(target, mode_t(mode))
+            }
+            let snaps = system.root + "/tmp-snaps"
+            try FileManager.default.createDirectory(atPath: snaps, withIntermediateDirectories: true)
+            let base = try await run(
+                "/bin/bash",
+                [repositoryRoot + "/tools/build-base", "--busybox", "bbase", snaps + "/bbase.snap"],
+                environment: ["TMPDIR": snaps]
+            )
+            guard base.status == 0 else { throw TestFailure("cannot build the base: \(base)") }
+            _ = try await TestSnaps.build(
+                """
+                name: probe
+                version: '1'
+                summary: s
+                description: d
+                base: bbase
+                confinement: \(confinement)
+                apps:
+                  probe:
+                    command: bin/probe
+                    environment:
+                      PROBE_WHERE: $SNAP/bin
+                """,
+                in: snaps,
+                files: ["bin/probe": ConfinedRunTests.probeScript]
+            )
+            for file in ["bbase.snap", "probe_1_all.snap"] {
+                let install = try await system.run(
+                    referenceSnap,
+                    ["install", "--dangerous"] + installFlags + ["./" + file],
+                    in: snaps
+                )
+                guard install.status == 0 else { throw TestFailure("cannot install \(file): \(install)") }
+            }
+        }
+
+        /// `snap run probe ACTIONS` as `user` (root when nil), with `home` as HOME.
+        func probe(_ actions: [String], as user: String? = nil, home: String = "/root") async throws -> ClientRun {
+            try await run(
+                ConfinedRunTests.build + "/snap",
+                ["run", "probe"] + actions,
+                user: user,
+                environment: ["HOME": home, "SNAP_CONFINE": libexec + "/snap-confine"]
+            )
+        }
+
+        func run(
+            _ program: String,
+            _ arguments: [String],
+            user: String? = nil,
+            environment: [String: String] = [:]
+        ) async throws -> ClientRun {
+            let root = system.root
+            return try await TestSnaps.offPool {
+                try ClientRun(program, arguments, root: root, directory: nil, user: user, environment: environment)
+            }
+        }
+
+        /// Removes the snaps (which discards the kept namespace) and stops the daemon.
+        func finish() async throws {
+            let probe = try await system.snap("remove", "probe")
+            #expect(probe.status == 0, "\(probe)")
+            #expect(!exists(system.root + "/run/snapd/ns/probe.mnt") || !isNamespaceMount(), "namespace kept")
+            _ = try await system.snap("remove", "bbase")
+            await system.stop()
+        }
+
+        func isNamespaceMount() -> Bool {
+            TestSystem.mountPoints(under: system.root).contains(system.root + "/run/snapd/ns/probe.mnt")
+        }
+    }
+
+    static func lines(_ run: ClientRun) -> Set<String> { Set(run.stdout.split(separator: "\n").map(String.init)) }
+
+    @Test("a strict app runs in its base with its data writable, the rest denied, and the kernel filters loaded")
+    func strictAsRoot() async throws {
+        let fixture = try await Fixture()
+        let run = try await fixture.probe([
+            "ids", "env:SNAP", "env:SNAP_DATA", "env:PROBE_WHERE", "write:/var/snap/probe/x1/file",
+            "write:/var/snap/probe/common/file", "write:/etc/probe", "write:/var/tmp/probe", "exists:/bin/busybox",
+            "exists:/usr/lib/snapd/snap-exec", "read:/snap/probe/current/meta/snap.yaml", "unshare", "status", "cgroup",
+            "write:/tmp/probe-private", "mntns",
+        ])
+        #expect(run.status == 0, "\(run)")
+        let lines = Self.lines(run)
+        for expected in [
+            "uid=0 gid=0", "SNAP=/snap/probe/x1", "SNAP_DATA=/var/snap/probe/x1", "PROBE_WHERE=/snap/probe/x1/bin",
+            "write /var/snap/probe/x1/file ok", "write /var/snap/probe/common/file ok", "write /etc/probe denied",
+            "write /var/tmp/probe denied", "exists /bin/busybox yes", "exists /usr/lib/snapd/snap-exec yes",
+            "read /snap/probe/current/meta/snap.yaml ok", "unshare denied", "NoNewPrivs: 1", "Seccomp: 2",
+            "write /tmp/probe-private ok",
+        ] {
+            #expect(lines.contains(expected), "missing \"\(expected)\" in \(run)")
+        }
+        #expect(run.stdout.contains("snap.probe.probe-"), "no tracking group in \(run)")
+        #expect(!exists("/tmp/probe-private"), "the app's /tmp is the host's")
+        #expect(!exists("/var/tmp/probe") && !exists("/etc/probe"))
+        #expect(exists(fixture.system.root + "/var/snap/probe/x1/file"))
+
+        // A second launch joins the kept namespace.
+        let again = try await fixture.probe(["mntns"])
+        let namespace = lines.first { $0.hasPrefix("mntns=") }
+        #expect(namespace != nil && Self.lines(again).contains(namespace ?? ""), "\(run)\n\(again)")
+        try await fixture.finish()
+    }
+
+    @Test("an ordinary user runs the app as themselves, in ~/snap/NAME/REV, and cannot regain privileges")
+    func strictAsUser() async throws {
+        let user = "snaprun-e2e"
+        let home = "/home/" + user
+        _ = try? ClientRun("/usr/sbin/userdel", ["-r", user], root: "/", directory: nil, user: nil)
+        let added = try ClientRun("/usr/sbin/useradd", ["-m", "-d", home, user], root: "/", directory: nil, user: nil)
+        try #require(added.status == 0, "\(added)")
+        defer { _ = try? ClientRun("/usr/sbin/userdel", ["-r", user], root: "/", directory: nil, user: nil) }
+        let uid = getpwnam(user).pointee.pw_uid
+
+        let fixture = try await Fixture()
+        let run = try await fixture.probe(
+            [
+                "ids", "env:HOME", "env:SNAP_USER_DATA", "write:\(home)/snap/probe/x1/mine", "write:\(home)/outside",
+                "write:/var/snap/probe/x1/theirs", "status",
+            ],
+            as: user,
+            home: home
+        )
+        #expect(run.status == 0, "\(run)")
+        let lines = Self.lines(run)
+        for expected in [
+            "uid=\(uid) gid=\(getpwnam(user).pointee.pw_gid)", "HOME=\(home)/snap/probe/x1",
+            "SNAP_USER_DATA=\(home)/snap/probe/x1", "write \(home)/snap/probe/x1/mine ok",
+            "write \(home)/outside denied", "write /var/snap/probe/x1/theirs denied", "NoNewPrivs: 1",
+            "CapEff: 0000000000000000", "CapPrm: 0000000000000000", "CapBnd: 0000000000000000",
+        ] {
+            #expect(lines.contains(expected), "missing \"\(expected)\" in \(run)")
+        }
+        #expect(!exists(home + "/outside"))
+        var info = stat()
+        for directory in ["/snap", "/snap/probe", "/snap/probe/x1"] {
+            #expect(stat(home + directory, &info) == 0 && info.st_uid == uid && info.st_mode & 0o777 == 0o700)
+        }
+        try await fixture.finish()
+    }
+
+    @Test("devmode logs instead of denying; classic runs in the host's namespace with no filter")
+    func devmodeAndClassic() async throws {
+        let devmode = try await Fixture(confinement: "devmode")
+        let run = try await devmode.probe(["unshare", "status", "write:/var/snap/probe/x1/file"])
+        #expect(run.status == 0, "\(run)")
+        #expect(
+            Self.lines(run).isSuperset(of: ["unshare ok", "Seccomp: 2", "write /var/snap/probe/x1/file ok"]),
+            "\(run)"
+        )
+        try await devmode.finish()
+
+        let classic = try await Fixture(confinement: "classic", installFlags: ["--classic"])
+        let hostNamespace = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8).isEmpty == false
+        #expect(hostNamespace)
+        let host = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/mnt")) ?? "?"
+        let inside = try await classic.probe(["mntns", "status", "env:SNAP"])
+        #expect(inside.status == 0, "\(inside)")
+        #expect(Self.lines(inside).isSuperset(of: ["mntns=\(host)", "Seccomp: 0"]), "\(inside)")
+        #expect(Self.lines(inside).contains("SNAP=\(classic.system.root)/snap/probe/x1"), "\(inside)")
+        try await classic.finish()
+    }
+}
