@@ -1,3 +1,5 @@
+import SQLite
+import SnapAPI
 import SnapSystem
 
 /// Mounting the installed revisions again when the daemon starts: mounts do not survive a
@@ -19,25 +21,32 @@ extension SnapManager {
         public var outcome: Outcome
     }
 
-    /// Mounts every revision of the `snaps` projection that is not mounted, with the same
-    /// code as `mount-snap`, and logs each one it mounts or cannot mount. A revision whose
-    /// file is missing or broken is logged with the reason and left alone; nothing here
-    /// fails the start-up.
+    /// Mounts every revision of the `snaps` projection that is not mounted, and every
+    /// revision a change in progress has mounted (its `mount-snap` task is done) but not
+    /// linked yet, with the same code as `mount-snap`; logs each one it mounts or cannot
+    /// mount. A revision whose file is missing or broken is logged with the reason and
+    /// left alone; nothing here fails the start-up.
     @discardableResult
     public func mountInstalledRevisions() async -> [RemountResult] {
-        let installed: [InstalledSnap]
+        let revisions: [(name: String, revision: SnapRevision)]
         do {
-            installed = try await readState { try InstalledSnap.all(from: $0) }
+            revisions = try await readState { database in
+                let installed = try InstalledSnap.all(from: database).flatMap { snap in
+                    snap.revisions.map { (name: snap.name, revision: $0.revision) }
+                }
+                let pending = try Self.revisionsMountedByPendingChanges(database).filter { pending in
+                    !installed.contains { $0.name == pending.name && $0.revision == pending.revision }
+                }
+                return installed + pending
+            }
         } catch {
             logger.error("cannot read the installed snaps to mount them", metadata: ["error": "\(error)"])
             return []
         }
         var results: [RemountResult] = []
-        for snap in installed {
-            for revision in snap.revisions.map(\.revision) {
-                let outcome = await remount(snap.name, revision)
-                results.append(RemountResult(name: snap.name, revision: revision, outcome: outcome))
-            }
+        for (name, revision) in revisions {
+            let outcome = await remount(name, revision)
+            results.append(RemountResult(name: name, revision: revision, outcome: outcome))
         }
         let mounted = results.filter { if case .mounted = $0.outcome { true } else { false } }.count
         let failed = results.filter { if case .failed = $0.outcome { true } else { false } }.count
@@ -46,6 +55,27 @@ extension SnapManager {
             metadata: ["revisions": "\(results.count)", "mounted": "\(mounted)", "failed": "\(failed)"]
         )
         return results
+    }
+
+    /// The revisions whose `mount-snap` task is done in a change not yet ready.
+    private static func revisionsMountedByPendingChanges(
+        _ database: Connection
+    ) throws -> [(name: String, revision: SnapRevision)] {
+        var found: [(name: String, revision: SnapRevision)] = []
+        try database.cached(
+            """
+            SELECT tasks.data FROM tasks JOIN changes ON changes.id = tasks.change_id
+            WHERE changes.ready = 0 AND tasks.kind = 'mount-snap' AND tasks.status = 'Done'
+            ORDER BY tasks.id
+            """
+        ).forEachRow { row in
+            guard let data = (try? JSONValue(parsing: row.string(0)))?.objectValue,
+                let setup = try? SnapSetup(data: data),
+                !found.contains(where: { $0.name == setup.name && $0.revision == setup.revision })
+            else { return }
+            found.append((name: setup.name, revision: setup.revision))
+        }
+        return found
     }
 
     private func remount(_ name: String, _ revision: SnapRevision) async -> RemountResult.Outcome {

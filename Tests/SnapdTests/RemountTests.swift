@@ -1,5 +1,6 @@
 import Foundation
 import SnapManager
+import StateEngine
 import Testing
 
 /// Mounts do not survive a reboot: the daemon mounts the installed revisions again when it
@@ -45,6 +46,44 @@ struct RemountTests {
         #expect(again.matching("snap revision already mounted").count == 2, "\(again.all)")
         #expect(TestSystem.mountPoints(under: system.root).count == 2)
         await system.stop()
+    }
+
+    @Test("a revision an interrupted install had mounted is mounted again before the change resumes")
+    func interruptedInstallIsMountedAgain() async throws {
+        let system = try TestSystem()
+        // The data copy, right after mount-snap, waits two seconds: the daemon stops there.
+        try await system.start(SnapManager.Options(faults: FaultPlan(slow: ["copy-snap-data"])))
+        let snaps = try await system.installCoreAndHello(hello: false)
+        let path = try await TestSnaps.build(
+            "name: large\nversion: '1'\nsummary: s\ndescription: d\napps:\n  large:\n    command: bin/hello\n",
+            in: snaps
+        )
+        let started = try await system.snap("install", "--dangerous", "--no-wait", path)
+        let change = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(started.status == 0, "\(started)")
+        let mountPoint = system.root + "/snap/large/x1"
+        for _ in 0..<200 where !TestSystem.mountPoints(under: system.root).contains(mountPoint) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        await system.stop()
+        #expect(try await pendingChange(system, change), "the install was still in progress")
+        TestSystem.unmountAll(under: system.root)
+        try #require(try FileManager.default.contentsOfDirectory(atPath: mountPoint).isEmpty)
+
+        let log = LogLines()
+        try await system.start(logger: log.logger)
+        #expect(log.matching("mounted snap revision", "snap.name=large", "snap.revision=x1").count == 1, "\(log.all)")
+        let watched = try await system.snap("watch", change)
+        #expect(watched.status == 0, "\(watched)")
+        let script = try String(contentsOfFile: system.root + "/snap/large/current/bin/hello", encoding: .utf8)
+        #expect(script == "#!/bin/sh\necho hello\n")
+        await system.stop()
+    }
+
+    /// Whether change `id` is not ready, read from the database while no daemon runs.
+    private func pendingChange(_ system: TestSystem, _ id: String) async throws -> Bool {
+        let database = try StateDatabase.openReader(path: system.paths.stateDatabase)
+        return try database.scalar("SELECT ready FROM changes WHERE id = ?", Int64(id) ?? 0) == .integer(0)
     }
 
     @Test("a missing or broken snap file is logged with the reason, and the daemon still starts")
