@@ -14,6 +14,10 @@ public final class Connection {
         case readWrite
         /// Read only; SQLite is asked never to write to the file.
         case readOnly
+        /// Read only, and the file is taken as one nobody changes: SQLite takes no locks and
+        /// opens or creates no journal, `-wal` or `-shm` file (the `immutable` URI parameter).
+        /// Only for a database whose `-wal` file is absent or empty.
+        case immutable
     }
 
     /// The database file, as given.
@@ -29,10 +33,15 @@ public final class Connection {
         switch mode {
         case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
-        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readOnly, .immutable: flags |= SQLITE_OPEN_READONLY
+        }
+        var name = path
+        if mode == .immutable {
+            flags |= SQLITE_OPEN_URI
+            name = "file:" + Self.uriEscaped(path) + "?immutable=1"
         }
         var handle: OpaquePointer?
-        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        let code = sqlite3_open_v2(name, &handle, flags, nil)
         guard code == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
             sqlite3_close_v2(handle)
@@ -41,6 +50,23 @@ public final class Connection {
         self.path = path
         self.handle = handle
         sqlite3_busy_timeout(handle, 5000)
+    }
+
+    /// `path` with every byte a URI path may not hold as it is percent-encoded.
+    private static func uriEscaped(_ path: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(byte)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     deinit {

@@ -34,6 +34,17 @@ struct Disk: Sendable {
         return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
+    func isSymlink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+    }
+
+    /// Where the symbolic link at `path` points, or nil when nothing or no link is there.
+    func symlinkTarget(_ path: String) -> String? {
+        guard isSymlink(path) else { return nil }
+        return try? files.readSymlink(at: path)
+    }
+
     func fileSize(_ path: String) -> Int64 {
         var info = stat()
         return stat(path, &info) == 0 ? Int64(info.st_size) : 0

@@ -64,23 +64,75 @@ extension SnapManager {
 
     // MARK: Links on disk
 
+    /// Makes the revision current and writes its wrappers. When a step fails, the links and
+    /// directories made so far are put back as they were, so a failed link leaves nothing.
     private func writeLinks(name: String, revision: SnapRevision, apps: [RevisionInfo.App]) throws {
         let layout = self.layout(name)
-        try disk.makeDirectory(layout.dataBase)
-        try disk.replaceSymlink(layout.currentMountLink, target: revision.description)
-        try disk.replaceSymlink(layout.currentDataLink, target: revision.description)
-        try disk.makeDirectory(paths.snapBinDirectory)
-        for app in apps where app.daemon.isEmpty {
-            try disk.replaceSymlink(layout.wrapper(for: app.name), target: options.snapProgram)
+        var made = LinkChanges(disk: disk)
+        do {
+            try made.makeDirectory(layout.dataBase)
+            try made.pointLink(layout.currentMountLink, at: revision.description)
+            try made.pointLink(layout.currentDataLink, at: revision.description)
+            try made.makeDirectory(paths.snapBinDirectory)
+            for app in apps where app.daemon.isEmpty {
+                try made.pointLink(layout.wrapper(for: app.name), at: options.snapProgram)
+            }
+        } catch {
+            made.rollBack()
+            throw error
         }
     }
 
+    /// Removes the wrappers and `current` links. Only symbolic links are removed: whatever
+    /// else is at one of those paths is not ours. Every link is tried; the first failure is
+    /// thrown once all were.
     private func removeLinks(name: String, apps: [RevisionInfo.App]) throws {
         let layout = self.layout(name)
-        for app in apps {
-            try disk.removeFile(layout.wrapper(for: app.name))
+        let links = apps.map { layout.wrapper(for: $0.name) } + [layout.currentMountLink, layout.currentDataLink]
+        var firstFailure: (any Error)?
+        for link in links where disk.isSymlink(link) {
+            do { try disk.removeFile(link) } catch { firstFailure = firstFailure ?? error }
         }
-        try disk.removeFile(layout.currentMountLink)
-        try disk.removeFile(layout.currentDataLink)
+        if let firstFailure { throw firstFailure }
+    }
+}
+
+/// The links and directories one ``SnapManager/writeLinks`` call changed, with what was
+/// there before, so that a failure part way can put them back.
+private struct LinkChanges {
+    private enum Change {
+        case createdDirectory(String)
+        case pointedLink(String, previousTarget: String?)
+    }
+
+    let disk: Disk
+    private var changes: [Change] = []
+
+    init(disk: Disk) { self.disk = disk }
+
+    mutating func makeDirectory(_ path: String) throws {
+        let existed = disk.exists(path)
+        try disk.makeDirectory(path)
+        if !existed { changes.append(.createdDirectory(path)) }
+    }
+
+    mutating func pointLink(_ path: String, at target: String) throws {
+        let previous = disk.symlinkTarget(path)
+        try disk.replaceSymlink(path, target: target)
+        changes.append(.pointedLink(path, previousTarget: previous))
+    }
+
+    /// Undoes the changes, newest first; failures here are not reported over the first one.
+    func rollBack() {
+        for change in changes.reversed() {
+            switch change {
+            case .createdDirectory(let path):
+                disk.removeEmptyDirectory(path)
+            case .pointedLink(let path, let previous?):
+                try? disk.replaceSymlink(path, target: previous)
+            case .pointedLink(let path, nil):
+                try? disk.removeFile(path)
+            }
+        }
     }
 }

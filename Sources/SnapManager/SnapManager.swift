@@ -115,7 +115,12 @@ public final class SnapManager: Sendable {
             perform: { @Sendable (context: TaskContext) async throws -> TaskOutcome in
                 if faults.failing.contains(kind) { throw InjectedFault(kind: kind) }
                 if faults.slow.contains(kind) { try? await Task.sleep(for: .seconds(2)) }
-                try await perform(try SnapSetup(data: context.data), context)
+                let setup = try SnapSetup(data: context.data)
+                try await perform(setup, context)
+                if faults.failingAfterWork.contains(kind) {
+                    try await undo?(setup, context)
+                    throw InjectedFault(kind: kind, afterWork: true)
+                }
                 return .done
             },
             undo: wrappedUndo

@@ -21,6 +21,7 @@ public final class SnapDaemon: Sendable {
     let logger: Logger
     let server: HTTPServer
     let services: SnapdServices
+    let maintenance = MaintenanceNotice()
 
     /// Opens the state database and prepares the managers and the routes. Nothing runs yet.
     ///
@@ -47,13 +48,20 @@ public final class SnapDaemon: Sendable {
             logger: logger,
             version: Self.version
         )
-        server = HTTPServer(router: Router(SnapdRoutes.all(services)), logger: logger)
+        let maintenance = self.maintenance
+        server = HTTPServer(
+            router: Router(SnapdRoutes.all(services)),
+            logger: logger,
+            notes: { DaemonNotes(maintenance: maintenance.notice) }
+        )
     }
 
-    /// Resumes interrupted changes, drops uploads no change needs, and starts serving both
+    /// Mounts the installed revisions that are not mounted (after a reboot none are),
+    /// resumes interrupted changes, drops uploads no change needs, and starts serving both
     /// sockets.
     public func start() async throws {
-        unlink(paths.maintenanceFile)
+        maintenance.clear(removing: paths.maintenanceFile)
+        await snaps.mountInstalledRevisions()
         engine.start()
         await services.sweepUploads()
         // Sockets systemd passed in are served as they are; the others are bound here.
@@ -87,14 +95,21 @@ public final class SnapDaemon: Sendable {
     /// their step, and makes the log durable. Changes in progress resume at the next start.
     public func stop() async {
         logger.notice("stopping")
-        let notice: JSONValue = ["kind": .string(ErrorKind.daemonRestart), "message": "daemon is restarting"]
-        if let file = fopen(paths.maintenanceFile, "w") {
-            fputs(notice.jsonText, file)
-            fclose(file)
-        }
+        announceRestart()
         await server.stop()
         await engine.stop()
         logger.notice("stopped")
+    }
+
+    /// Makes every reply carry the `daemon-restart` maintenance notice, and writes it to
+    /// `maintenance.json` for clients that find the daemon gone. ``stop()`` calls it first.
+    public func announceRestart() {
+        let notice = APIError(message: "daemon is restarting", kind: ErrorKind.daemonRestart)
+        do {
+            try maintenance.announce(notice, writingTo: paths.maintenanceFile)
+        } catch {
+            logger.error("cannot write the maintenance notice", metadata: ["error": "\(error)"])
+        }
     }
 
     private static func makeDirectories(_ paths: SnapPaths) throws {

@@ -21,23 +21,30 @@ public enum StateDatabase {
     /// - Throws: ``StateEngineError`` naming the file and the cause.
     public static func open(path: String, migrations: [Migration] = Migration.embedded) throws -> Connection {
         let existed = access(path, F_OK) == 0
+        let known = migrations.map(\.version).max() ?? 0
         do {
+            // A read-write connection may recover the WAL, and checkpoint it and delete it
+            // at close: the checks run on a connection that cannot, before any is opened.
+            if existed { try inspect(path, known: known) }
             let connection = try Connection(path: path, mode: existed ? .readWrite : .readWriteCreate)
-            try checkIntegrity(connection)
             let current = try schemaVersion(connection)
-            let known = migrations.map(\.version).max() ?? 0
-            guard current <= known else {
-                throw StateEngineError(
-                    .newerSchema,
-                    "\(path): database schema version \(current) is newer than this program knows (\(known))"
-                )
-            }
+            try checkVersion(current, known: known, path: path)
             try configure(connection, writable: true)
             try migrate(connection, from: current, with: migrations)
             return connection
         } catch {
             if !existed { removeDatabaseFiles(path) }
             throw describe(error, path: path)
+        }
+    }
+
+    /// Refuses a schema newer than the migrations know.
+    static func checkVersion(_ current: Int, known: Int, path: String) throws {
+        guard current <= known else {
+            throw StateEngineError(
+                .newerSchema,
+                "\(path): database schema version \(current) is newer than this program knows (\(known))"
+            )
         }
     }
 

@@ -1,10 +1,11 @@
-// The snap daemon: opens the state engine, resumes interrupted changes, and serves the
-// REST API on both sockets until SIGTERM or SIGINT.
+// The snap daemon: opens the state engine, mounts the installed revisions that are not
+// mounted, resumes interrupted changes, and serves the REST API on both sockets until
+// SIGTERM or SIGINT.
 //
 // Environment: SNAPPY_GLOBAL_ROOT (the root of every path), SNAPD_DEBUG=1 (debug logs),
 // SNAPD_SNAP_PROGRAM (what /snap/bin wrappers point at, /usr/bin/snap by default),
-// SNAPD_FORCE_FUSE=1 (mount with squashfuse only), SNAPD_INJECT_FAULTS=KIND,KIND=slow,...
-// (task kinds that fail, or wait two seconds first, for fault-injection runs).
+// SNAPD_FORCE_FUSE=1 (mount with squashfuse only), SNAPD_INJECT_FAULTS=KIND,KIND=after,KIND=slow,...
+// (task kinds that fail, fail after their work, or wait two seconds first, for fault-injection runs).
 import Glibc
 import SnapLogging
 import SnapManager

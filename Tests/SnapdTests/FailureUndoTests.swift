@@ -25,22 +25,25 @@ struct FailureUndoTests {
         return (system, snaps)
     }
 
-    /// Restarts the daemon with `kind` failing, runs `arguments`, and checks the change
-    /// failed in `kind` and left everything as it was.
+    /// Restarts the daemon with `kind` failing (after its work when `afterWork`), runs
+    /// `arguments`, and checks the change failed in `kind` and left everything as it was.
     private func expectUndone(
         _ system: TestSystem,
         failing kind: String,
+        afterWork: Bool = false,
         _ arguments: [String],
         in directory: String
     ) async throws {
         await system.stop()
-        try await system.start(SnapManager.Options(faults: FaultPlan(failing: [kind])))
+        let faults = afterWork ? FaultPlan(failingAfterWork: [kind]) : FaultPlan(failing: [kind])
+        try await system.start(SnapManager.Options(faults: faults))
         let disk = system.diskState()
         let installed = try await system.installed()
 
         let run = try await system.run(referenceSnap, arguments, in: directory)
+        let message = afterWork ? "(injected failure in \(kind) after its work)" : "(injected failure in \(kind))"
         #expect(run.status == 1, "\(arguments) with \(kind) failing: \(run)")
-        #expect(run.stderr.contains("(injected failure in \(kind))"), "\(run)")
+        #expect(run.stderr.contains(message), "\(run)")
         let change = try #require(try await system.lastChange())
         #expect(change.status == .error)
         #expect(change.tasks.filter { $0.status == .error }.map(\.kind) == [kind])
@@ -70,6 +73,126 @@ struct FailureUndoTests {
         )
         try await expectUndone(system, failing: kind, ["install", "--dangerous", path], in: snaps)
         await system.stop()
+    }
+
+    @Test("installing a new revision, each step failing after its work", arguments: installSteps)
+    func upgradeFailingAfterWork(failing kind: String) async throws {
+        let (system, snaps) = try await prepared()
+        try await expectUndone(
+            system,
+            failing: kind,
+            afterWork: true,
+            ["install", "--dangerous", "./hello_1.0_all.snap"],
+            in: snaps
+        )
+        await system.stop()
+    }
+
+    @Test(
+        "installing a snap for the first time, each step failing after its work",
+        arguments: installSteps.filter { $0 != "stop-snap-services" && $0 != "unlink-current-snap" }
+    )
+    func firstInstallFailingAfterWork(failing kind: String) async throws {
+        let (system, snaps) = try await prepared()
+        let path = try await TestSnaps.build(
+            "name: fresh\nversion: '2'\nsummary: s\ndescription: d\napps:\n  fresh:\n    command: bin/hello\n",
+            in: snaps
+        )
+        try await expectUndone(system, failing: kind, afterWork: true, ["install", "--dangerous", path], in: snaps)
+        await system.stop()
+    }
+
+    @Test("a first install whose wrapper path is taken by a directory fails in link-snap and leaves no link")
+    func firstInstallLinkFailure() async throws {
+        let (system, snaps) = try await prepared()
+        let path = try await TestSnaps.build(
+            "name: fresh\nversion: '2'\nsummary: s\ndescription: d\napps:\n  fresh:\n    command: bin/hello\n",
+            in: snaps
+        )
+        try FileManager.default.createDirectory(
+            atPath: system.root + "/snap/bin/fresh",
+            withIntermediateDirectories: true
+        )
+        try await expectLinkFailure(system, ["install", "--dangerous", path], in: snaps)
+        #expect(!exists(system.root + "/snap/fresh/current"))
+        #expect(!exists(system.root + "/var/snap/fresh/current"))
+        await system.stop()
+    }
+
+    @Test("an upgrade whose new app's wrapper path is a directory fails in link-snap; the old links come back")
+    func upgradeLinkFailure() async throws {
+        let (system, snaps) = try await prepared()
+        let path = try await TestSnaps.build(
+            """
+            name: hello
+            version: '2.0'
+            summary: Says hello
+            description: A test snap.
+            apps:
+              hello:
+                command: bin/hello
+              other:
+                command: bin/hello
+              extra:
+                command: bin/hello
+            """,
+            in: snaps
+        )
+        try FileManager.default.createDirectory(
+            atPath: system.root + "/snap/bin/hello.extra",
+            withIntermediateDirectories: true
+        )
+        try await expectLinkFailure(system, ["install", "--dangerous", path], in: snaps)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: system.root + "/snap/hello/current") == "x1")
+        #expect(exists(system.root + "/snap/bin/hello"))
+        await system.stop()
+    }
+
+    @Test("undoing link-snap removes its links but leaves what replaced a wrapper meanwhile")
+    func undoLinkLeavesWhatIsNotOurs() async throws {
+        let (system, snaps) = try await prepared()
+        let path = try await TestSnaps.build(
+            "name: fresh\nversion: '2'\nsummary: s\ndescription: d\napps:\n  fresh:\n    command: bin/hello\n",
+            in: snaps
+        )
+        await system.stop()
+        // The step after link-snap waits two seconds, the one after it fails.
+        try await system.start(
+            SnapManager.Options(faults: FaultPlan(failing: ["cleanup"], slow: ["start-snap-services"]))
+        )
+        let started = try await system.snap("install", "--dangerous", "--no-wait", path)
+        let change = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(started.status == 0, "\(started)")
+        let wrapper = system.root + "/snap/bin/fresh"
+        for _ in 0..<150 where !exists(wrapper) { try await Task.sleep(for: .milliseconds(10)) }
+        try FileManager.default.removeItem(atPath: wrapper)
+        try FileManager.default.createDirectory(atPath: wrapper, withIntermediateDirectories: false)
+
+        let watched = try await system.snap("watch", change)
+        #expect(watched.status == 1 && watched.stderr.contains("(injected failure in cleanup)"), "\(watched)")
+        let record = try #require(try await system.change(Int64(change) ?? 0))
+        #expect(record.tasks.first { $0.kind == "link-snap" }?.status == .undone, "\(record.tasks)")
+        #expect(!exists(system.root + "/snap/fresh/current"))
+        #expect(!exists(system.root + "/var/snap/fresh/current"))
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: wrapper, isDirectory: &isDirectory) && isDirectory.boolValue)
+        #expect(try await system.installed().map(\.name) == ["core", "hello"])
+        await system.stop()
+    }
+
+    /// Runs `arguments`, which must fail in link-snap with a real error, and checks that
+    /// the change left the disk and the installed state as they were.
+    private func expectLinkFailure(_ system: TestSystem, _ arguments: [String], in directory: String) async throws {
+        let disk = system.diskState()
+        let installed = try await system.installed()
+        let run = try await system.run(referenceSnap, arguments, in: directory)
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("Is a directory"), "\(run)")
+        let change = try #require(try await system.lastChange())
+        #expect(change.tasks.filter { $0.status == .error }.map(\.kind) == ["link-snap"], "\(change.tasks)")
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(system.diskState() == disk)
+        #expect(try await system.installed() == installed)
     }
 
     @Test(

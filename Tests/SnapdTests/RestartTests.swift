@@ -59,7 +59,12 @@ struct RestartTests {
         #expect(try await stopDaemon(daemon) == 0)
         let logText = try String(contentsOfFile: log, encoding: .utf8)
         #expect(logText.contains("stopped"), "\(logText)")
-        #expect(FileManager.default.fileExists(atPath: system.paths.maintenanceFile))
+        // The notice clients read while no daemon answers, written whole.
+        let notice = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: system.paths.maintenanceFile))
+        )
+        #expect(notice as? [String: String] == ["kind": "daemon-restart", "message": "daemon is restarting"])
+        #expect(!FileManager.default.fileExists(atPath: system.paths.maintenanceFile + ".tmp"))
         #expect(!FileManager.default.fileExists(atPath: system.paths.snapdSocket))
         // The change was still running when the daemon stopped, so the next start resumes it.
         let database = try StateDatabase.openReader(path: system.paths.stateDatabase)
@@ -78,6 +83,48 @@ struct RestartTests {
             try FileManager.default.contentsOfDirectory(atPath: system.root + "/var/lib/snapd/snaps/.upload").isEmpty
         )
         #expect(try await stopDaemon(daemon) == 0)
+    }
+}
+
+/// While the daemon restarts, every reply carries the maintenance notice.
+@Suite(
+    "The maintenance notice in replies",
+    .enabled(if: referenceSnapPresent && isRoot, "needs root and the reference client from tools/setup")
+)
+struct MaintenanceNoticeTests {
+    /// The envelope of a GET of `path` on the daemon's socket, through curl.
+    private func envelope(_ system: TestSystem, _ path: String) async throws -> [String: Any] {
+        let run = try await system.run(
+            "/usr/bin/curl",
+            ["-s", "--unix-socket", system.paths.snapdSocket, "http://localhost" + path]
+        )
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        return try #require(object, "\(run)")
+    }
+
+    @Test("replies carry no notice while running, and the daemon-restart notice once a restart is announced")
+    func restartIsAnnounced() async throws {
+        let system = try TestSystem()
+        try await system.start()
+        #expect(try await envelope(system, "/v2/system-info")["maintenance"] == nil)
+
+        try #require(system.daemon).announceRestart()
+        for path in ["/v2/system-info", "/v2/no-such-route"] {
+            let maintenance = try await envelope(system, path)["maintenance"] as? [String: String]
+            #expect(maintenance == ["kind": "daemon-restart", "message": "daemon is restarting"], "\(path)")
+        }
+        let file = try Data(contentsOf: URL(fileURLWithPath: system.paths.maintenanceFile))
+        #expect(
+            try JSONSerialization.jsonObject(with: file) as? [String: String]
+                == ["kind": "daemon-restart", "message": "daemon is restarting"]
+        )
+        await system.stop()
+
+        // A new start forgets the notice and removes the file.
+        try await system.start()
+        #expect(try await envelope(system, "/v2/system-info")["maintenance"] == nil)
+        #expect(!FileManager.default.fileExists(atPath: system.paths.maintenanceFile))
+        await system.stop()
     }
 }
 

@@ -7,6 +7,7 @@ import SnapPaths
 import SnapSystem
 import SnapdAPI
 import StateEngine
+import Synchronization
 
 /// The repository's root, for finding built programs and the reference client.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -40,11 +41,11 @@ final class TestSystem: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: root)
     }
 
-    /// Starts a daemon over the root's state, with `options`.
-    func start(_ options: SnapManager.Options = SnapManager.Options()) async throws {
+    /// Starts a daemon over the root's state, with `options`, logging to `logger`.
+    func start(_ options: SnapManager.Options = SnapManager.Options(), logger: Logger = .disabled) async throws {
         var options = options
         options.snapProgram = "/usr/bin/snap"
-        let daemon = try SnapDaemon(paths: paths, options: options, logger: .disabled)
+        let daemon = try SnapDaemon(paths: paths, options: options, logger: logger)
         try await daemon.start()
         self.daemon = daemon
     }
@@ -148,6 +149,22 @@ final class TestSystem: @unchecked Sendable {
         for point in mountPoints(under: root) {
             umount2(point, Int32(MNT_DETACH))
         }
+    }
+}
+
+/// The lines a logger wrote, for tests that check what the daemon logged.
+final class LogLines: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var logger: Logger {
+        Logger(label: "snapd", level: .debug) { line in self.lines.withLock { $0.append(line) } }
+    }
+
+    var all: [String] { lines.withLock { $0 } }
+
+    /// The lines holding every one of `parts`.
+    func matching(_ parts: String...) -> [String] {
+        all.filter { line in parts.allSatisfy(line.contains) }
     }
 }
 

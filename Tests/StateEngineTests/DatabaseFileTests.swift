@@ -50,6 +50,50 @@ struct DatabaseFileTests {
         #expect(try bytes(path) == before)
     }
 
+    @Test("a newer database left with a -wal file by a crash is refused, all three files untouched")
+    func newerSchemaWithWALIsRefused() async throws {
+        let path = try await populatedDatabase()
+        let crashed = scratch.file("crashed.db")
+        // The newer version's row stays in the WAL; the files are copied while the writer
+        // has them open, as a crash would leave them.
+        do {
+            let connection = try Connection(path: path)
+            try connection.execute("PRAGMA wal_autocheckpoint = 0")
+            try connection.execute("INSERT INTO schema_migrations VALUES (99, '0099_future.sql', 'later')")
+            for suffix in ["", "-wal", "-shm"] {
+                try FileManager.default.copyItem(atPath: path + suffix, toPath: crashed + suffix)
+            }
+        }
+        let files = ["", "-wal", "-shm"].map { crashed + $0 }
+        let before = try files.map(bytes)
+        try #require(before[1].count > 0, "the -wal file holds frames")
+
+        let error = #expect(throws: StateEngineError.self) { try StateDatabase.open(path: crashed) }
+        #expect(error?.code == .newerSchema)
+        let known = Migration.embedded.map(\.version).max() ?? 0
+        #expect(error?.message == "\(crashed): database schema version 99 is newer than this program knows (\(known))")
+        for (file, old) in zip(files, before) {
+            #expect((try? bytes(file)) == old, "\(file) changed")
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasPrefix("crashed") }
+        #expect(left.sorted() == ["crashed.db", "crashed.db-shm", "crashed.db-wal"])
+    }
+
+    @Test("a newer database without a -wal file is refused and no -wal or -shm file appears")
+    func newerSchemaWithoutWALCreatesNothing() async throws {
+        let path = try await populatedDatabase()
+        do {
+            let connection = try Connection(path: path)
+            try connection.execute("INSERT INTO schema_migrations VALUES (99, '0099_future.sql', 'later')")
+        }
+        try #require(!FileManager.default.fileExists(atPath: path + "-wal"))
+        let before = try bytes(path)
+        #expect(throws: StateEngineError.self) { try StateDatabase.open(path: path) }
+        #expect(try bytes(path) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+    }
+
     @Test("a migration that fails halfway changes nothing")
     func failingMigrationChangesNothing() async throws {
         let path = try await populatedDatabase()

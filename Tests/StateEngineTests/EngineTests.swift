@@ -81,6 +81,86 @@ struct EngineTests {
         #expect(tasks[2].status == .hold || tasks[2].status == .undone)
     }
 
+    @Test("independent tasks run at most maxRunning at once, and that many do", arguments: [1, 2, 3])
+    func concurrencyLimitIsReached(limit: Int) async throws {
+        let occupancy = Occupancy(total: 6, limit: limit)
+        let counted = TaskHandler(kind: "counted", perform: { _ in await occupancy.run() })
+        let engine = try Engine(
+            path: scratch.file("state.db"),
+            handlers: [counted],
+            options: Engine.Options(maxRunning: limit)
+        )
+        engine.start()
+        var change = NewChange(kind: "test", summary: "Six at once", snapNames: ["wide"])
+        for index in 0..<6 { change.addTask(kind: "counted", summary: "Task \(index)") }
+        let id = try await engine.addChange(change)
+        await engine.waitForChange(id)
+
+        #expect(try await load(engine, id).status == .done)
+        #expect(occupancy.peak == limit)
+        #expect(occupancy.entered == 6)
+    }
+
+    @Test(
+        "in a diamond, a task is undone only once every done task waiting for it is undone",
+        arguments: ["b", "c"]
+    )
+    func diamondUndoesInDependencyOrder(held: String) async throws {
+        let gate = Gate()
+        let journal = self.journal
+        let tracked = TaskHandler(
+            kind: "tracked",
+            perform: { context in
+                journal.note("do \(context.data["name"]?.stringValue ?? "")")
+                return .done
+            },
+            undo: { context in
+                let name = context.data["name"]?.stringValue ?? ""
+                journal.note("undo \(name)")
+                if name == held { await gate.wait() }
+                journal.note("undone \(name)")
+                return .done
+            }
+        )
+        let engine = try Engine(
+            path: scratch.file("state.db"),
+            handlers: fileHandlers(directory: scratch.path, journal: journal) + [tracked]
+        )
+        engine.start()
+        // A, then B and C (both waiting for A), then D waiting for both, failing.
+        var change = NewChange(kind: "test", summary: "Diamond", snapNames: ["diamond"])
+        let a = change.addTask(kind: "tracked", summary: "A", data: ["name": "a"])
+        let b = change.addTask(kind: "tracked", summary: "B", data: ["name": "b"], waitingFor: [a])
+        let c = change.addTask(kind: "tracked", summary: "C", data: ["name": "c"], waitingFor: [a])
+        change.addTask(kind: "fail", summary: "D", waitingFor: [b, c])
+        let id = try await engine.addChange(change)
+
+        // One side's undo is held; the other finishes; A must still wait.
+        await gate.waitUntilEntered()
+        let other = held == "b" ? "c" : "b"
+        for _ in 0..<500 where !journal.all.contains("undone \(other)") {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(journal.all.contains("undone \(other)"))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!journal.all.contains("undo a"), "A was undone while \(held) was still being undone")
+        gate.open()
+        await engine.waitForChange(id)
+
+        let record = try await load(engine, id)
+        #expect(record.tasks.map(\.status) == [.undone, .undone, .undone, .error])
+        let entries = journal.all
+        let undoA = try #require(entries.firstIndex(of: "undo a"))
+        for name in ["b", "c"] {
+            let undone = try #require(entries.firstIndex(of: "undone \(name)"))
+            #expect(undone < undoA, "\(entries)")
+        }
+        #expect(
+            entries.prefix(4) == ["do a", "do b", "do c", "fail"]
+                || entries.prefix(4) == ["do a", "do c", "do b", "fail"]
+        )
+    }
+
     @Test("two changes on the same snap conflict with snap-change-conflict")
     func conflictingChangesAreRefused() async throws {
         let engine = try makeEngine()
@@ -256,6 +336,47 @@ struct EngineTests {
         #expect(applied > 30)
         #expect(before["tasks"]?.count == 12)
         #expect(before == after)
+    }
+}
+
+/// Counts the handlers inside their body at once. Each waits until the group it entered in
+/// (`limit` handlers, or what is left of `total`) is complete, then a little more: a
+/// scheduler that runs fewer than `limit` at once shows a lower peak (after ten seconds)
+/// rather than hanging, and one that runs more shows a higher one.
+final class Occupancy: Sendable {
+    private struct State {
+        var running = 0
+        var peak = 0
+        var entered = 0
+    }
+
+    let total: Int
+    let limit: Int
+    private let state = Mutex(State())
+
+    init(total: Int, limit: Int) {
+        self.total = total
+        self.limit = limit
+    }
+
+    var peak: Int { state.withLock { $0.peak } }
+    var entered: Int { state.withLock { $0.entered } }
+
+    func run() async -> TaskOutcome {
+        let order = state.withLock { state in
+            state.running += 1
+            state.entered += 1
+            state.peak = max(state.peak, state.running)
+            return state.entered
+        }
+        let groupEnd = min(total, ((order - 1) / limit + 1) * limit)
+        for _ in 0..<1000 where entered < groupEnd {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        // Stay a little longer, so that a scheduler starting one task too many is caught.
+        try? await Task.sleep(for: .milliseconds(50))
+        state.withLock { $0.running -= 1 }
+        return .done
     }
 }
 
