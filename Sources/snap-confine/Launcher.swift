@@ -39,7 +39,7 @@ struct Launcher {
         let landlock = try readLandlock()
         try enterSnapNamespace(description: description, programs: programs)
         let program = programs.descriptorInsideSandbox(snapExec: arguments.snapExec)
-        try confine(seccomp: seccomp, landlock: landlock)
+        try confine(seccomp: seccomp, landlock: landlock, devmode: description.confinement == .devmode)
         Self.restoreDirectory(workingDirectory)
         umask(savedUmask)
         try Executor.execute(
@@ -267,8 +267,9 @@ struct Launcher {
     // MARK: - Confinement
 
     /// Landlock, AppArmor or the capability bounding set, the caller's identity, then
-    /// seccomp last.
-    func confine(seccomp: SeccompFilterFile, landlock: LandlockRules) throws(SandboxError) {
+    /// seccomp last. In devmode nothing is taken away that the app could be denied for
+    /// (the bounding set stays whole, no no_new_privs): its seccomp profile only logs.
+    func confine(seccomp: SeccompFilterFile, landlock: LandlockRules, devmode: Bool) throws(SandboxError) {
         let void = "/var/lib/snapd/void"
         if mkdir(void, 0o111) != 0, errno != EEXIST { throw SandboxError.system("cannot create \(void)") }
 
@@ -284,10 +285,10 @@ struct Launcher {
             }
         }
 
-        if appArmor {
+        if appArmor || devmode {
             // No no_new_privs (it would block the profile change at exec): keep CAP_SYS_ADMIN
             // across the uid change to load Landlock and seccomp, then drop it.
-            try AppArmor.changeProfileOnExec(tag.description)
+            if appArmor { try AppArmor.changeProfileOnExec(tag.description) }
             guard csnap_set_keep_capabilities(1) == 0 else { throw SandboxError.system("cannot keep capabilities") }
             try caller.become()
             guard csnap_keep_only_capability(Capabilities.systemAdministration) == 0 else {

@@ -47,7 +47,7 @@ struct ConfinedRunTests {
         let libexec: String
 
         init(confinement: String = "strict", installFlags: [String] = []) async throws {
-            system = try TestSystem()
+            system = try TestSystem(parent: "/var/lib")
             try await system.start()
             libexec = system.root + "/usr/lib/snapd"
             try FileManager.default.createDirectory(atPath: libexec, withIntermediateDirectories: true)
@@ -86,7 +86,7 @@ struct ConfinedRunTests {
             for file in ["bbase.snap", "probe_1_all.snap"] {
                 let install = try await system.run(
                     referenceSnap,
-                    ["install", "--dangerous"] + installFlags + ["./" + file],
+                    ["install", "--dangerous"] + (file == "bbase.snap" ? [] : installFlags) + ["./" + file],
                     in: snaps
                 )
                 guard install.status == 0 else { throw TestFailure("cannot install \(file): \(install)") }
@@ -202,7 +202,7 @@ struct ConfinedRunTests {
 
     @Test("devmode logs instead of denying; classic runs in the host's namespace with no filter")
     func devmodeAndClassic() async throws {
-        let devmode = try await Fixture(confinement: "devmode")
+        let devmode = try await Fixture(confinement: "devmode", installFlags: ["--devmode"])
         let run = try await devmode.probe(["unshare", "status", "write:/var/snap/probe/x1/file"])
         #expect(run.status == 0, "\(run)")
         #expect(

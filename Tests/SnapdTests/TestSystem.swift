@@ -27,8 +27,11 @@ final class TestSystem: @unchecked Sendable {
     let paths: SnapPaths
     private(set) var daemon: SnapDaemon?
 
-    init() throws {
-        let template = NSTemporaryDirectory() + "snapd-test-XXXXXX"
+    /// A new scratch root in `parent` (the temporary directory by default). snap-confine
+    /// trusts only a root no one but root can write to on the way down: tests that launch
+    /// apps pass a root-owned parent such as `/var/lib`.
+    init(parent: String = NSTemporaryDirectory()) throws {
+        let template = (parent.hasSuffix("/") ? parent : parent + "/") + "snapd-test-XXXXXX"
         var bytes = Array(template.utf8CString)
         guard let created = mkdtemp(&bytes) else { throw TestFailure("mkdtemp failed") }
         root = String(cString: created)
