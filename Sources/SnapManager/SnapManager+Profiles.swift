@@ -83,24 +83,37 @@ extension SnapManager {
     /// Makes the disk and the projection hold the task's `previous-profiles` again.
     private func restorePrevious(_ setup: SnapSetup, _ context: TaskContext) async throws {
         let name = setup.name
-        let taskID = context.taskID
-        // The value the do handler stored is read from the tasks table: the context's data is
-        // the task's data as the engine loaded it, which may predate the do handler's values.
-        let stored = try await readState { database -> String? in
-            try database.scalar("SELECT data FROM tasks WHERE id = ?1", taskID).flatMap {
-                if case .text(let text) = $0 { return text }
-                return nil
-            }
-        }
-        let data = try stored.map { try JSONValue(parsing: $0) }
-        let entries = data?["previous-profiles"]?.arrayValue ?? context.data["previous-profiles"]?.arrayValue ?? []
+        // What the do run stored: in this run's data when an injected failure undoes it at
+        // once, else in the task's data as the engine hands it to the undo.
+        let entries = context.currentData("previous-profiles")?.arrayValue ?? []
         let previous = entries.compactMap(ProfileRecord.init(json:))
         guard previous.count == entries.count else {
             throw SnapManagerError(.internalError, "the task's previous-profiles data of snap \"\(name)\" is damaged")
         }
         let current = try await readState { try ProfileRecord.all(snap: name, from: $0) }
-        try await Disk.run { try self.replaceProfiles(current, with: previous) }
+        try await Disk.run {
+            try self.replaceProfiles(current, with: previous)
+            // Files no record names were written by a run whose facts never committed (it
+            // failed, or the daemon died): they go too.
+            let known = Set(previous.map(\.path))
+            for stray in self.profileFiles(snap: name) where !known.contains(stray) {
+                try self.disk.files.removeFile(at: self.paths.under(stray))
+            }
+        }
         recordReplacement(of: current, with: previous, in: context)
+    }
+
+    /// The security files of the snap's programs on disk, as paths under the root.
+    private func profileFiles(snap name: String) -> [String] {
+        let directories = [
+            paths.sandboxDirectory, paths.seccompDirectory, paths.landlockDirectory, paths.apparmorProfileDirectory,
+            paths.mountProfileDirectory,
+        ]
+        return directories.flatMap { directory in
+            Self.hookFiles(in: directory).filter { $0.hasPrefix("snap.\(name).") }.map {
+                String((directory + "/" + $0).dropFirst(paths.root.count))
+            }
+        }
     }
 
     /// The facts for going from `before` to `after`: each file written, then each file of
@@ -166,7 +179,7 @@ extension SnapManager {
         }
     }
 
-    /// The names of the files in a snap's `meta/hooks`.
+    /// The names of the files in a directory (a snap's `meta/hooks`, a profile directory).
     private static func hookFiles(in directory: String) -> [String] {
         guard let stream = opendir(directory) else { return [] }
         defer { closedir(stream) }

@@ -98,6 +98,12 @@ extension Engine {
             switch result {
             case .success(let outcome):
                 events += buffered
+                // The task's data as later runs of it (its undo, a retry) must see it.
+                for pending in buffered where pending.type == EventType.taskData {
+                    guard case .string(let key)? = pending.payload["key"], let value = pending.payload["value"]
+                    else { continue }
+                    state.tasks[context.taskID]?.data[key] = value
+                }
                 retryDelay = record(outcome, of: task, undoing: undoing, in: &state, events: &events)
             case .failure(let error) where error is CancellationError && task.status == .abort:
                 setStatus(task.id, .undo, in: &state, events: &events)

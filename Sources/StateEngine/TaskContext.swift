@@ -64,6 +64,17 @@ public final class TaskContext: Sendable {
         buffered.withLock { $0.append(pending) }
     }
 
+    /// The value of `key` in the task's data: the one this run stored with ``setData(_:_:)``
+    /// when it did, else the one the run started with.
+    public func currentData(_ key: String) -> JSONValue? {
+        let stored = buffered.withLock { events in
+            events.last { event in
+                event.type == EventType.taskData && event.payload["key"] == .string(key)
+            }?.payload["value"]
+        }
+        return stored ?? data[key]
+    }
+
     /// Records a domain fact, such as `snap-linked`, for the projections that follow it.
     public func record(_ type: String, _ payload: JSONValue) {
         precondition(!EventType.all.contains(type), "\(type) is reserved for the engine's own events")

@@ -35,6 +35,13 @@ struct ConfinedRunTests {
             status) grep -E '^(NoNewPrivs|CapEff|CapPrm|CapBnd|Seccomp):' /proc/self/status | tr -s '\t' ' ' ;;
             cgroup) cat /proc/self/cgroup ;;
             mntns) echo "mntns=$(readlink /proc/self/ns/mnt)" ;;
+            mkdir:*) path=${action#mkdir:}
+                if mkdir "$path" 2>/dev/null; then echo "mkdir $path ok"; else echo "mkdir $path denied"; fi ;;
+            symlink:*) path=${action#symlink:}
+                if ln -s /snap/probe/current/bin "$path" 2>/dev/null; then echo "symlink $path ok"; else echo "symlink $path denied"; fi ;;
+            leave-cgroup:*) group=${action#leave-cgroup:}
+                if (echo $$ >"/sys/fs/cgroup/$group/cgroup.procs") 2>/dev/null; then echo "leave $group ok"; else echo "leave $group denied"; fi
+                grep -q ":$group:/snap.probe.probe\$" /proc/self/cgroup && echo "still in $group/snap.probe.probe" ;;
             *) echo "unknown action $action"; exit 2 ;;
             esac
         done
@@ -138,7 +145,7 @@ struct ConfinedRunTests {
             "ids", "env:SNAP", "env:SNAP_DATA", "env:PROBE_WHERE", "write:/var/snap/probe/x1/file",
             "write:/var/snap/probe/common/file", "write:/etc/probe", "write:/var/tmp/probe", "exists:/bin/busybox",
             "exists:/usr/lib/snapd/snap-exec", "read:/snap/probe/current/meta/snap.yaml", "unshare", "status", "cgroup",
-            "write:/tmp/probe-private", "mntns",
+            "write:/tmp/probe-private", "mntns", "leave-cgroup:devices",
         ])
         #expect(run.status == 0, "\(run)")
         let lines = Self.lines(run)
@@ -148,6 +155,9 @@ struct ConfinedRunTests {
             "write /var/tmp/probe denied", "exists /bin/busybox yes", "exists /usr/lib/snapd/snap-exec yes",
             "read /snap/probe/current/meta/snap.yaml ok", "unshare denied", "NoNewPrivs: 1", "Seccomp: 2",
             "write /tmp/probe-private ok",
+            // The device restriction holds: a root app cannot move itself out of its device
+            // group (what unit generation once let systemd do, CVE-2020-27352).
+            "leave devices denied", "still in devices/snap.probe.probe",
         ] {
             #expect(lines.contains(expected), "missing \"\(expected)\" in \(run)")
         }
@@ -177,7 +187,8 @@ struct ConfinedRunTests {
         let run = try await fixture.probe(
             [
                 "ids", "env:HOME", "env:SNAP_USER_DATA", "write:\(home)/snap/probe/x1/mine", "write:\(home)/outside",
-                "write:/var/snap/probe/x1/theirs", "status",
+                "write:/var/snap/probe/x1/theirs", "status", "mkdir:\(home)/bin", "symlink:\(home)/bin",
+                "write:\(home)/.profile",
             ],
             as: user,
             home: home
@@ -189,10 +200,13 @@ struct ConfinedRunTests {
             "SNAP_USER_DATA=\(home)/snap/probe/x1", "write \(home)/snap/probe/x1/mine ok",
             "write \(home)/outside denied", "write /var/snap/probe/x1/theirs denied", "NoNewPrivs: 1",
             "CapEff: 0000000000000000", "CapPrm: 0000000000000000", "CapBnd: 0000000000000000",
+            // No ~/bin of the app's making: nothing it plants lands on the user's PATH
+            // (CVE-2024-1724), and the user's own files stay out of reach.
+            "mkdir \(home)/bin denied", "symlink \(home)/bin denied", "write \(home)/.profile denied",
         ] {
             #expect(lines.contains(expected), "missing \"\(expected)\" in \(run)")
         }
-        #expect(!exists(home + "/outside"))
+        #expect(!exists(home + "/outside") && !exists(home + "/bin"))
         var info = stat()
         for directory in ["/snap", "/snap/probe", "/snap/probe/x1"] {
             #expect(stat(home + directory, &info) == 0 && info.st_uid == uid && info.st_mode & 0o777 == 0o700)
