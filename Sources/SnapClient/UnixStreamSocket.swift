@@ -17,7 +17,10 @@ final class UnixStreamSocket {
     /// - Throws: ``ClientError/connection(_:)`` naming the call, `path` and the cause.
     init(connectingTo path: String, boundTo localPath: String? = nil) throws(ClientError) {
         self.path = path
-        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // The descriptor is stored only once connected: once every stored property is set,
+        // a throwing initializer runs `deinit`, which would close it a second time (and
+        // with it whatever descriptor the number had been given to since).
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw Self.failure("dial unix", path, errno, call: "socket") }
 
         if let localPath {
@@ -42,6 +45,7 @@ final class UnixStreamSocket {
             close(descriptor)
             throw Self.failure("dial unix", path, code, call: "connect")
         }
+        self.descriptor = descriptor
     }
 
     deinit {
