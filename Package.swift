@@ -13,8 +13,13 @@ let strictSwift: [SwiftSetting] = [
 ]
 
 /// Links the Swift standard library statically, as the launch-path programs must
-/// (a dynamic standard library costs milliseconds at every start).
-let staticStdlib: [LinkerSetting] = [.unsafeFlags(["-static-stdlib"])]
+/// (a dynamic standard library costs milliseconds at every start), with lld packing the
+/// relative relocations (DT_RELR, which glibc 2.36 applies): the dynamic loader then
+/// reads a few kilobytes of them instead of the 900 KiB a static standard library brings,
+/// and the daemon stays 0.7 MiB smaller in memory.
+let staticStdlib: [LinkerSetting] = [
+    .unsafeFlags(["-static-stdlib", "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])
+]
 
 /// `staticStdlib` for programs that import FoundationEssentials: `-static-stdlib` alone
 /// links `libFoundationEssentials.a` but not the static libraries it needs in turn,
@@ -157,7 +162,11 @@ let package = Package(
             name: "snap",
             dependencies: ["SnapCommands"],
             swiftSettings: strictSwift,
-            linkerSettings: staticStdlibWithFoundationEssentials
+            linkerSettings: staticExecutable + [
+                .linkedLibrary("_FoundationCollections"),
+                .linkedLibrary("_FoundationCShims"),
+                .linkedLibrary("swiftSynchronization"),
+            ]
         ),
         /// The privileged launcher: builds or joins the snap's mount namespace, applies the
         /// cgroup, Landlock and seccomp confinement, drops to the caller and runs snap-exec.
@@ -165,7 +174,7 @@ let package = Package(
             name: "snap-confine",
             dependencies: ["SnapSandbox", "CSnapShim", "SnapPaths"],
             swiftSettings: strictSwift,
-            linkerSettings: staticStdlib
+            linkerSettings: staticExecutable
         ),
         /// Inside the sandbox: the app's environment and command chain, then its command.
         .executableTarget(

@@ -117,9 +117,10 @@ struct PackCommandTests {
         #expect(results[0].2.contains("- locked (owner 0:0 mode 000)\n- secret (owner 0:0 mode 000)\n"))
     }
 
-    @Test("the snap executable loads no Swift runtime or Foundation library: the standard library is static")
+    @Test("snap-pack loads no Swift runtime or Foundation library: the standard library is static")
     func staticStandardLibrary() throws {
-        let result = try Fixture.run("ldd", [Fixture.ourSnap])
+        let packer = URL(fileURLWithPath: Fixture.ourSnap).deletingLastPathComponent().appendingPathComponent("snap-pack")
+        let result = try Fixture.run("ldd", [packer.path])
         #expect(result.status == 0)
         let libraries = result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(!libraries.isEmpty)
