@@ -1,5 +1,33 @@
 #include "csnap_mhd.h"
 
+static int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes the percent escapes of a request target in place, as libmicrohttpd's own
+ * unescaping does, except that "%00" stays as written: a decoded NUL would end the C string
+ * the request handler receives and silently cut the path or value short there. */
+static size_t unescape_keeping_nul(void *context, struct MHD_Connection *connection, char *text) {
+    (void)context;
+    (void)connection;
+    char *out = text;
+    for (const char *in = text; *in != '\0'; in++) {
+        int high = in[0] == '%' ? hex_value(in[1]) : -1;
+        int low = high >= 0 ? hex_value(in[2]) : -1;
+        if (low >= 0 && (high | low) != 0) {
+            *out++ = (char)(high * 16 + low);
+            in += 2;
+        } else {
+            *out++ = *in;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - text);
+}
+
 struct MHD_Daemon *csnap_mhd_start(
     int listen_fd,
     unsigned int threads,
@@ -17,6 +45,7 @@ struct MHD_Daemon *csnap_mhd_start(
         MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape_keeping_nul, NULL,
         MHD_OPTION_END);
 }
 

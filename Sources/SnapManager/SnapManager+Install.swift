@@ -4,9 +4,10 @@ import StateEngine
 /// The steps that bring a new revision onto the disk: checking its base, copying the file,
 /// mounting it and preparing its data directories.
 extension SnapManager {
-    /// Fails when the base the snap runs on is not installed.
+    /// Fails when the base the snap runs on is not installed. An app cannot be its own base:
+    /// naming itself is refused as a missing base, as the base must be installed first.
     func checkPrerequisites(_ setup: SnapSetup, _ context: TaskContext) async throws {
-        guard let base = setup.info?.requiredBase, base != setup.name else { return }
+        guard let base = setup.info?.requiredBase else { return }
         let installed = try await readState { try InstalledSnap.load(base, from: $0) }
         guard installed?.current != nil else {
             throw SnapManagerError(

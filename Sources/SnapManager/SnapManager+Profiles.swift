@@ -40,11 +40,13 @@ extension SnapManager {
 
         context.setData("previous-profiles", .array(before.map(\.json)))
         recordReplacement(of: before, with: records, in: context)
+        try await discardNamespace(of: name)
     }
 
     /// Puts back the files the task replaced, and removes those the previous revision lacked.
     func undoSetupProfiles(_ setup: SnapSetup, _ context: TaskContext) async throws {
         try await restorePrevious(setup, context)
+        try await discardNamespace(of: setup.name)
     }
 
     /// Removes every security file of the snap, when they belong to the setup's revision;
@@ -53,6 +55,9 @@ extension SnapManager {
         let name = setup.name
         let before = try await readState { try ProfileRecord.all(snap: name, from: $0) }
         let revision = setup.revision.description
+        // Nothing of the snap may run now, whatever files it has (a revision of type base
+        // has none): its kept mount namespace and its empty cgroups go.
+        try await discardNamespace(of: name)
         guard before.contains(where: { $0.revision == revision }) else {
             context.setData("previous-profiles", .array([]))
             return
@@ -60,8 +65,13 @@ extension SnapManager {
         try await Disk.run { try self.replaceProfiles(before, with: []) }
         context.setData("previous-profiles", .array(before.map(\.json)))
         recordReplacement(of: before, with: [], in: context)
-        // Nothing of the snap may run now: its kept mount namespace (which holds its base's
-        // mount) and its empty cgroups go; the next launch builds them again.
+    }
+
+    /// Discards the snap's kept mount namespace and removes its empty cgroups; the next
+    /// launch builds them again. A kept namespace holds the mounts of the revision and base
+    /// it was built with, and this host's mounts need not propagate into it, so a namespace
+    /// kept across a change of revision would show the old revision's mount, or none.
+    private func discardNamespace(of name: String) async throws {
         let paths = self.paths
         try await Disk.run {
             do {

@@ -120,6 +120,9 @@ struct APITests {
                 "invalid snap revision"
             ),
             ("POST", "/v2/snaps/nothere", [], Array(#"{"action": "remove"}"#.utf8), 400, "is not installed"),
+            // An escaped NUL is not decoded, so it cannot cut the name short at "hello".
+            ("POST", "/v2/snaps/hello%00junk", [], Array(#"{"action": "disable"}"#.utf8), 400, "is not installed"),
+            ("GET", "/v2/snaps/hello%00", [], nil, 404, "is not installed"),
             (
                 "POST", "/v2/snaps", json, Array(#"{"action": "remove", "snaps": "hello"}"#.utf8), 400,
                 "field \"snaps\" must be a JSON array"

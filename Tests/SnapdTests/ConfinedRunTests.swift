@@ -214,6 +214,31 @@ struct ConfinedRunTests {
         try await fixture.finish()
     }
 
+    @Test("a new revision installed, then reverted, runs at once although a namespace was kept")
+    func newRevisionRuns() async throws {
+        let fixture = try await Fixture()
+        let first = try await fixture.probe(["env:SNAP", "read:/snap/probe/current/bin/probe"])
+        #expect(Self.lines(first).isSuperset(of: ["SNAP=/snap/probe/x1", "read /snap/probe/current/bin/probe ok"]))
+        #expect(fixture.isNamespaceMount(), "the first launch keeps no namespace")
+
+        // The same file again is revision x2: its mount was made after the namespace was.
+        let install = try await fixture.system.run(
+            referenceSnap,
+            ["install", "--dangerous", "./probe_1_all.snap"],
+            in: fixture.system.root + "/tmp-snaps"
+        )
+        #expect(install.status == 0, "\(install)")
+        let second = try await fixture.probe(["env:SNAP", "read:/snap/probe/x2/bin/probe"])
+        #expect(second.status == 0, "\(second)")
+        #expect(Self.lines(second).isSuperset(of: ["SNAP=/snap/probe/x2", "read /snap/probe/x2/bin/probe ok"]))
+
+        let revert = try await fixture.system.snap("revert", "probe")
+        #expect(revert.status == 0, "\(revert)")
+        let reverted = try await fixture.probe(["env:SNAP"])
+        #expect(reverted.status == 0 && Self.lines(reverted).contains("SNAP=/snap/probe/x1"), "\(reverted)")
+        try await fixture.finish()
+    }
+
     @Test("devmode logs instead of denying; classic runs in the host's namespace with no filter")
     func devmodeAndClassic() async throws {
         let devmode = try await Fixture(confinement: "devmode", installFlags: ["--devmode"])

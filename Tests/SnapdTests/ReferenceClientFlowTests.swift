@@ -138,6 +138,16 @@ struct ReferenceClientFlowTests {
         let again = try await system.snap("install", "--dangerous", path)
         #expect(again.status == 0 && again.stdout == "needs 1 installed\n", "\(again)")
         #expect(try await system.installed().map(\.name) == ["core22", "needs"])
+
+        // An app naming itself as its base names a base that cannot be installed first.
+        let selfBased = try await TestSnaps.build(
+            "name: selfish\nversion: '1'\nsummary: s\ndescription: d\nbase: selfish\n",
+            in: snaps
+        )
+        let refused = try await system.snap("install", "--dangerous", selfBased)
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("(snap \"selfish\" needs its base snap \"selfish\", which is not installed)"))
+        #expect(try await system.installed().map(\.name) == ["core22", "needs"])
         await system.stop()
     }
 
