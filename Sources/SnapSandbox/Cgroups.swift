@@ -58,6 +58,8 @@ public struct TrackingGroup: Sendable {
     /// Creates (or reuses) the groups for `tag`, applies the limits where the host allows,
     /// and moves process `pid` into them.
     ///
+    /// Call with the snap's launch lock held: the app's empty scopes are removed first.
+    ///
     /// `restrictDevices` applies the default device allow list on v1 (devices controller);
     /// on unified v2 that needs an eBPF device program, which this module does not load,
     /// so there the result's ``restrictsDevices`` is false. Limits a host cannot apply (its
@@ -83,6 +85,14 @@ public struct TrackingGroup: Sendable {
         }
 
         if let root = unifiedRoot(hierarchy) {
+            // Earlier launches of the app leave their scopes behind when their processes
+            // end, and no systemd reaps them: the empty ones go before a new one is made.
+            let slice = "\(root)/\(sliceName)"
+            for name in subdirectories(of: slice)
+            where name.hasPrefix("\(tag.description)-") && name.hasSuffix(".scope") {
+                removeIfEmpty("\(slice)/\(name)")
+            }
+
             // On a hybrid host the v2 tree only tracks: the limits live in the v1 groups.
             let isUnified = hierarchy == .unified
             let scope = try createScope(

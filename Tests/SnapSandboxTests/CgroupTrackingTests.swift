@@ -122,6 +122,34 @@ struct CgroupTrackingTests {
         for group in groups { #expect(access(String(group.dropFirst("group ".count)), F_OK) != 0) }
     }
 
+    @Test("a launch removes the empty scopes earlier launches of the app left, and keeps others")
+    func emptyScopesDoNotPileUp() throws {
+        let hierarchy = try TrackingGroup.detectHierarchy()
+        let root = try #require(TrackingGroup.unifiedRoot(hierarchy), "no cgroup v2 tree on this host")
+        let name = Self.uniqueName("cgscopes")
+        defer { TrackingGroup.removeEmptyGroups(snapName: name) }
+        let slice = root + "/" + TrackingGroup.sliceName
+        func scopes(_ tag: String) throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: slice).filter {
+                $0.hasPrefix(tag + "-") && $0.hasSuffix(".scope")
+            }
+        }
+
+        // Another app of the snap left an empty scope: it is not this app's to remove.
+        let other = "snap.\(name).other"
+        _ = try ConfinementProbe.run(["cgroup", other, "-", "-", "no-devices", "--", "show-cgroup"])
+        let app = "snap.\(name).app"
+        var seen: [String] = []
+        for _ in 0..<3 {
+            _ = try ConfinementProbe.run(["cgroup", app, "-", "-", "no-devices", "--", "show-cgroup"])
+            let now = try scopes(app)
+            #expect(now.count == 1, "\(now)")
+            seen += now
+        }
+        #expect(Set(seen).count == 3, "each launch has a scope of its own: \(seen)")
+        #expect(try scopes(other).count == 1)
+    }
+
     @Test("a failed write names the file")
     func errorsNameTheFile() throws {
         guard try TrackingGroup.detectHierarchy() != .unified else { return }
