@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SnapArchive
 @testable import SnapPackage
 
 /// Runs our `snap` binary and the reference client with the same arguments, in the same
@@ -119,7 +120,9 @@ struct PackCommandTests {
 
     @Test("snap-pack loads no Swift runtime or Foundation library: the standard library is static")
     func staticStandardLibrary() throws {
-        let packer = URL(fileURLWithPath: Fixture.ourSnap).deletingLastPathComponent().appendingPathComponent("snap-pack")
+        let packer = URL(fileURLWithPath: Fixture.ourSnap).deletingLastPathComponent().appendingPathComponent(
+            "snap-pack"
+        )
         let result = try Fixture.run("ldd", [packer.path])
         #expect(result.status == 0)
         let libraries = result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
