@@ -42,6 +42,9 @@ extension SnapManager {
             let info = try SnapInfo.parse(yamlBytes: try snapYAML(of: path, programs: programs))
             try info.validate()
             return info
+        } catch let failure as ProgramFailure where !failure.refusedInput {
+            // Not the file's fault: the system cannot read snap files.
+            throw SnapManagerError(.system, "cannot read snap file \"\(displayPath)\": \(failure)")
         } catch {
             throw SnapManagerError(.invalidSnap, "cannot read snap file \"\(displayPath)\": \(error)")
         }

@@ -48,6 +48,8 @@ extension SnapManager {
         do {
             info = try SnapInfo.parse(yamlBytes: try snapYAML(of: path, programs: programs))
             try info.validate()
+        } catch let failure as ProgramFailure where !failure.refusedInput {
+            throw SnapManagerError(.system, "cannot use \"\(path)\" as a snap: \(failure)")
         } catch {
             throw SnapManagerError(.invalidSnap, "cannot use \"\(path)\" as a snap: \(error)")
         }

@@ -10,12 +10,15 @@ extension SnapManager {
     /// gave one.
     struct ProgramFailure: Error, CustomStringConvertible {
         var description: String
+        /// Whether the program refused its input (it exited 1 with a message), rather than
+        /// being missing, killed or ending otherwise.
+        var refusedInput = false
     }
 
     /// The bytes of `meta/snap.yaml` in the `.snap` file at `path`, after `snap-image` has
     /// checked the image's tables and its `meta/` directory.
-    /// - Throws: ``ProgramFailure`` with the reason (`cannot read snap "PATH": ...`), or
-    ///   saying that snap-image could not be run, or how it ended.
+    /// - Throws: ``ProgramFailure`` with the reason (`cannot read snap "PATH": ...`) and
+    ///   `refusedInput` set, or saying that snap-image could not be run, or how it ended.
     static func snapYAML(of path: String, programs: SystemPrograms) throws(ProgramFailure) -> [UInt8] {
         let outcome: SystemPrograms.Outcome
         do {
@@ -23,7 +26,12 @@ extension SnapManager {
         } catch {
             throw ProgramFailure(description: "cannot run snap-image: \(error)")
         }
-        guard outcome.status == 0 else { throw ProgramFailure(description: outcome.failure(program: "snap-image")) }
+        guard outcome.status == 0 else {
+            throw ProgramFailure(
+                description: outcome.failure(program: "snap-image"),
+                refusedInput: outcome.status == 1 && !outcome.errors.isEmpty
+            )
+        }
         return outcome.output
     }
 

@@ -18,7 +18,7 @@ private let programsBuilt = programs.allSatisfy { FileManager.default.isExecutab
 @Suite(
     "The demo",
     .enabled(if: getuid() == 0, "needs root: the demo mounts filesystems and installs snap-confine setuid"),
-    .enabled(if: programsBuilt, "needs snapd, snap-image, snap-seccomp, snap, snap-pack, snap-log, snap-confine and snap-exec built")
+    .enabled(if: programsBuilt, "needs every program the demo runs built: \(programs.joined(separator: ", "))")
 )
 struct DemoTests {
     @Test(
