@@ -49,7 +49,6 @@ let package = Package(
 
         systemLibrary("CSQLite3", pkgConfig: "sqlite3", debian: "libsqlite3-dev"),
         systemLibrary("CSeccomp", pkgConfig: "libseccomp", debian: "libseccomp-dev"),
-        systemLibrary("CAppArmor", pkgConfig: "libapparmor", debian: "libapparmor-dev"),
         systemLibrary("CSquashFuse", pkgConfig: "squashfuse", debian: "libsquashfuse-dev"),
         systemLibrary("CCurl", pkgConfig: "libcurl", debian: "libcurl4-openssl-dev"),
         systemLibrary("CYAML", pkgConfig: "yaml-0.1", debian: "libyaml-dev"),
@@ -80,10 +79,14 @@ let package = Package(
 
         // MARK: - Snap packages
 
-        /// snap.yaml, validation, reading .snap images, digests and packing.
+        /// snap.yaml and its validation, unpacked snap directories, SHA3-384 in Swift (libyaml only).
+        .target(name: "SnapPackage", dependencies: ["CYAML"], exclude: ["README.md"], swiftSettings: strictSwift),
+        /// The .snap file itself: reading images without mounting (squashfuse), their SHA3-384
+        /// digests (libcrypto) and packing (mksquashfs). The daemon does not link it: it runs
+        /// `snap-image`.
         .target(
-            name: "SnapPackage",
-            dependencies: ["CYAML", "CSquashFuse", "CCrypto", "CSnapShim"],
+            name: "SnapArchive",
+            dependencies: ["SnapPackage", "CSquashFuse", "CCrypto", "CSnapShim"],
             exclude: ["README.md"],
             swiftSettings: strictSwift
         ),
@@ -117,11 +120,20 @@ let package = Package(
         /// security tags, launch descriptions, loading seccomp filters and Landlock rulesets,
         /// cgroup tracking.
         .target(name: "SnapSandbox", dependencies: ["CSnapShim", "SnapPaths"], swiftSettings: strictSwift),
-        /// The daemon's security backends: seccomp profiles compiled with libseccomp, Landlock
-        /// rules, AppArmor profiles, mount profiles and launch descriptions.
+        /// The daemon's security backends: seccomp profile sources, Landlock rules, AppArmor
+        /// profiles, mount profiles and launch descriptions (no C library: compiling seccomp
+        /// profiles is `snap-seccomp`'s).
         .target(
             name: "SnapSecurity",
-            dependencies: ["SnapSandbox", "SnapPackage", "SnapPaths", "CSeccomp", "CAppArmor"],
+            dependencies: ["SnapSandbox", "SnapPackage", "SnapPaths"],
+            swiftSettings: strictSwift
+        ),
+        /// The seccomp profile syntax and its compiler to `.bin2` filters, with libseccomp. The
+        /// daemon does not link it: it runs `snap-seccomp`.
+        .target(
+            name: "SnapSeccomp",
+            dependencies: ["SnapSandbox", "CSeccomp"],
+            exclude: ["README.md"],
             swiftSettings: strictSwift
         ),
 
@@ -152,7 +164,9 @@ let package = Package(
         /// The daemon.
         .executableTarget(
             name: "snapd",
-            dependencies: ["SnapdAPI", "SnapdHTTP", "SnapManager", "StateEngine", "SnapPaths", "SnapLogging"],
+            dependencies: [
+                "SnapdAPI", "SnapdHTTP", "SnapManager", "StateEngine", "SnapPaths", "SnapLogging", "SnapSystem",
+            ],
             swiftSettings: strictSwift,
             linkerSettings: staticStdlibWithFoundationEssentials
         ),
@@ -186,7 +200,23 @@ let package = Package(
         /// `snap pack`, which `snap` runs: packing's libraries stay out of the client's start.
         .executableTarget(
             name: "snap-pack",
-            dependencies: ["SnapPackage"],
+            dependencies: ["SnapArchive", "SnapPackage"],
+            swiftSettings: strictSwift,
+            linkerSettings: staticStdlib
+        ),
+        /// `snap-image snap-yaml IMAGE`, which the daemon runs: squashfuse and the compressors
+        /// stay out of the daemon's memory.
+        .executableTarget(
+            name: "snap-image",
+            dependencies: ["SnapArchive"],
+            swiftSettings: strictSwift,
+            linkerSettings: staticStdlib
+        ),
+        /// `snap-seccomp compile SOURCE OUTPUT`, which the daemon runs: libseccomp stays out of
+        /// the daemon's memory.
+        .executableTarget(
+            name: "snap-seccomp",
+            dependencies: ["SnapSeccomp", "SnapSandbox"],
             swiftSettings: strictSwift,
             linkerSettings: staticStdlib
         ),
@@ -241,7 +271,7 @@ let package = Package(
         /// Prints .snap reading, memory and digest figures for small and 200 MB images.
         .executableTarget(
             name: "image-bench",
-            dependencies: ["SnapPackage"],
+            dependencies: ["SnapArchive", "SnapPackage"],
             path: "tools/image-bench",
             swiftSettings: strictSwift
         ),
@@ -270,7 +300,11 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "SnapPackageTests", dependencies: ["SnapPackage"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "SnapPackageTests",
+            dependencies: ["SnapPackage", "SnapArchive"],
+            swiftSettings: strictSwift
+        ),
         /// A child process that drops to another uid, then makes one request over a unix socket.
         .executableTarget(
             name: "http-probe",
@@ -287,8 +321,8 @@ let package = Package(
         .testTarget(
             name: "SnapdTests",
             dependencies: [
-                "SnapdAPI", "SnapManager", "StateEngine", "SQLite", "SnapPackage", "SnapPaths", "SnapLogging",
-                "SnapClient", "SnapAPI", "SnapSystem",
+                "SnapdAPI", "SnapManager", "StateEngine", "SQLite", "SnapPackage", "SnapArchive", "SnapPaths",
+                "SnapLogging", "SnapClient", "SnapAPI", "SnapSystem",
             ],
             swiftSettings: strictSwift
         ),
@@ -312,8 +346,8 @@ let package = Package(
         .testTarget(
             name: "SnapSandboxTests",
             dependencies: [
-                "SnapSandbox", "SnapSecurity", "SnapPackage", "CSnapShim", "SnapPaths", "sandbox-probe",
-                "seccomp-probe",
+                "SnapSandbox", "SnapSecurity", "SnapSeccomp", "SnapPackage", "CSnapShim", "SnapPaths",
+                "sandbox-probe", "seccomp-probe",
             ],
             swiftSettings: strictSwift
         ),

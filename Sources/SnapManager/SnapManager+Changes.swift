@@ -1,5 +1,6 @@
 import SnapAPI
 import SnapPackage
+import SnapSystem
 import StateEngine
 
 /// A sideloaded snap to install: the uploaded file and what the request asked for.
@@ -26,19 +27,24 @@ public struct InstallRequest: Sendable {
 /// Planning changes: each operation becomes a chain of tasks whose setups are fixed from
 /// the installed state at the moment the change is created.
 extension SnapManager {
-    /// Reads and validates the snap.yaml of an uploaded file.
+    /// Reads and validates the snap.yaml of an uploaded file (read by `snap-image`).
     ///
     /// - Throws: ``SnapManagerError`` `invalidSnap` naming the file and the problem.
-    public static func inspect(upload path: String, displayPath: String) async throws -> SnapInfo {
-        try await Disk.run { try inspectNow(upload: path, displayPath: displayPath) }
+    public func inspect(upload path: String, displayPath: String) async throws -> SnapInfo {
+        let programs = options.programs
+        return try await Disk.run { try Self.inspectNow(upload: path, displayPath: displayPath, programs: programs) }
     }
 
-    private static func inspectNow(upload path: String, displayPath: String) throws -> SnapInfo {
+    private static func inspectNow(upload path: String, displayPath: String, programs: SystemPrograms) throws
+        -> SnapInfo
+    {
         do {
-            let image = try SnapImage(path: path)
-            let info = try SnapInfo.parse(yamlBytes: try image.snapYAML())
+            let info = try SnapInfo.parse(yamlBytes: try snapYAML(of: path, programs: programs))
             try info.validate()
             return info
+        } catch let failure as ProgramFailure where !failure.refusedInput {
+            // Not the file's fault: the system cannot read snap files.
+            throw SnapManagerError(.system, "cannot read snap file \"\(displayPath)\": \(failure)")
         } catch {
             throw SnapManagerError(.invalidSnap, "cannot read snap file \"\(displayPath)\": \(error)")
         }

@@ -1,4 +1,5 @@
 import SnapPackage
+import SnapSystem
 import StateEngine
 
 /// The steps that bring a new revision onto the disk: checking its base, copying the file,
@@ -24,10 +25,11 @@ extension SnapManager {
         let blob = layout(setup.name).blob(setup.revision)
         guard let source = setup.sourceFile else { return }
         let disk = self.disk
+        let programs = options.programs
         try await Disk.run {
             // A run after a crash may find the copy made and the upload already gone.
             if disk.exists(blob) && !disk.exists(source) { return }
-            try Self.checkSnapFile(source, expectedName: setup.info?.snapName)
+            try Self.checkSnapFile(source, expectedName: setup.info?.snapName, programs: programs)
             try disk.makeDirectory(self.paths.snapBlobDirectory)
             try disk.linkOrCopyFile(source, to: blob)
         }
@@ -41,13 +43,14 @@ extension SnapManager {
         try await Disk.run { try disk.removeFile(blob) }
     }
 
-    /// Opens the file as a snap and validates its snap.yaml.
-    static func checkSnapFile(_ path: String, expectedName: String?) throws {
+    /// Opens the file as a snap (with `snap-image`) and validates its snap.yaml.
+    static func checkSnapFile(_ path: String, expectedName: String?, programs: SystemPrograms) throws {
         let info: SnapInfo
         do {
-            let image = try SnapImage(path: path)
-            info = try SnapInfo.parse(yamlBytes: try image.snapYAML())
+            info = try SnapInfo.parse(yamlBytes: try snapYAML(of: path, programs: programs))
             try info.validate()
+        } catch let failure as ProgramFailure where !failure.refusedInput {
+            throw SnapManagerError(.system, "cannot use \"\(path)\" as a snap: \(failure)")
         } catch {
             throw SnapManagerError(.invalidSnap, "cannot use \"\(path)\" as a snap: \(error)")
         }

@@ -22,20 +22,26 @@ extension SnapManager {
         let info = try await snapInfo(setup)
         let confinement = SecurityTarget.confinement(of: info, devmode: setup.flags.devmode)
         let files: [ProfileFile]
+        let programs = options.programs
         do {
-            files = try SecurityProfiles.files(
-                info: info,
-                instanceName: name,
-                revision: setup.revision.description,
-                confinement: confinement
-            )
+            // Compiling the seccomp profiles runs snap-seccomp: not on a cooperative thread.
+            files = try await Disk.run {
+                try SecurityProfiles.files(
+                    info: info,
+                    instanceName: name,
+                    revision: setup.revision.description,
+                    confinement: confinement
+                ) { (source, file) throws(SandboxError) in
+                    try Self.compileSeccomp(source: source, named: file, programs: programs)
+                }
+            }
         } catch {
             throw SnapManagerError(
                 .internalError,
                 "cannot generate the security profiles of snap \"\(name)\": \(error)"
             )
         }
-        let records = try files.map { try record(of: $0, snap: name, revision: setup.revision.description) }
+        let records = files.map { record(of: $0, snap: name, revision: setup.revision.description) }
         try await Disk.run { try self.replaceProfiles(before, with: records) }
 
         context.setData("previous-profiles", .array(before.map(\.json)))
@@ -136,14 +142,14 @@ extension SnapManager {
         }
     }
 
-    private func record(of file: ProfileFile, snap: String, revision: String) throws -> ProfileRecord {
+    private func record(of file: ProfileFile, snap: String, revision: String) -> ProfileRecord {
         ProfileRecord(
             path: file.path,
             securityTag: file.securityTag,
             kind: file.kind,
             snap: snap,
             revision: revision,
-            digest: try SnapDigest.of(file.contents).hex,
+            digest: SHA3.sha384Hex(file.contents),
             contents: file.contents
         )
     }

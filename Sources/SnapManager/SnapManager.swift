@@ -1,6 +1,7 @@
 import SQLite
 import SnapLogging
 import SnapPaths
+import SnapSystem
 import StateEngine
 import Synchronization
 
@@ -23,17 +24,22 @@ public final class SnapManager: Sendable {
         public var forceFuse: Bool
         /// Failures to inject, for tests.
         public var faults: FaultPlan
+        /// Where `snap-image` and `snap-seccomp` are, which read `.snap` files and compile
+        /// seccomp profiles for the daemon: beside the running executable by default.
+        public var programs: SystemPrograms
 
         public init(
             snapProgram: String = "/usr/bin/snap",
             retainedRevisions: Int = 2,
             forceFuse: Bool = false,
-            faults: FaultPlan = FaultPlan()
+            faults: FaultPlan = FaultPlan(),
+            programs: SystemPrograms = .besideExecutable()
         ) {
             self.snapProgram = snapProgram
             self.retainedRevisions = retainedRevisions
             self.forceFuse = forceFuse
             self.faults = faults
+            self.programs = programs
         }
     }
 

@@ -41,6 +41,9 @@ public enum SecurityProfiles {
     ///   - instanceName: `NAME` or `NAME_KEY`.
     ///   - revision: The revision (`x1`, `42`).
     ///   - confinement: What the programs run under (``SecurityTarget/confinement(of:devmode:)``).
+    ///   - compileSeccomp: Compiles a seccomp profile source (its text and its file name,
+    ///     `TAG.src`) to the `.bin2` file's bytes; the daemon runs `snap-seccomp compile`.
+    ///     It is called once per distinct source.
     /// - Returns: The files, with paths as on a real system.
     /// - Throws: ``SandboxError`` naming the program and the problem: an invalid name, a path
     ///   AppArmor would read as a pattern, a seccomp profile that does not compile.
@@ -48,7 +51,8 @@ public enum SecurityProfiles {
         info: SnapInfo,
         instanceName: String,
         revision: String,
-        confinement: LaunchDescription.Confinement
+        confinement: LaunchDescription.Confinement,
+        compileSeccomp: (_ source: String, _ name: String) throws(SandboxError) -> [UInt8]
     ) throws(SandboxError) -> [ProfileFile] {
         let targets = try SecurityTarget.all(
             info: info,
@@ -59,21 +63,25 @@ public enum SecurityProfiles {
         guard !targets.isEmpty else { return [] }
         let paths = SnapPaths(root: "/")
         var files: [ProfileFile] = []
+        // Programs of one confinement share a source, so one compilation serves them all.
+        var compiled: [String: [UInt8]] = [:]
         for target in targets {
             let tag = target.tag.description
             func file(_ directory: String, _ name: String, _ kind: ProfileFile.Kind, _ bytes: [UInt8]) -> ProfileFile {
                 ProfileFile(path: directory + "/" + name, kind: kind, securityTag: tag, contents: bytes)
             }
             let seccompSource = SeccompBackend.source(for: target)
+            let seccompBinary: [UInt8]
+            if let known = compiled[seccompSource] {
+                seccompBinary = known
+            } else {
+                seccompBinary = try compileSeccomp(seccompSource, tag + ".src")
+                compiled[seccompSource] = seccompBinary
+            }
             files += [
                 file(paths.sandboxDirectory, tag, .sandbox, Array(target.launchDescription.rendered().utf8)),
                 file(paths.seccompDirectory, tag + ".src", .seccompSource, Array(seccompSource.utf8)),
-                file(
-                    paths.seccompDirectory,
-                    tag + ".bin2",
-                    .seccompBinary,
-                    try SeccompBackend.compile(source: seccompSource, named: tag + ".src")
-                ),
+                file(paths.seccompDirectory, tag + ".bin2", .seccompBinary, seccompBinary),
                 file(paths.landlockDirectory, tag, .landlock, Array(LandlockBackend.rules(for: target).utf8)),
                 file(
                     paths.apparmorProfileDirectory,

@@ -53,7 +53,7 @@ struct SideloadRoute {
 
         let path = try form.claim(file)
         do {
-            let info = try await SnapManager.inspect(upload: path, displayPath: displayPath)
+            let info = try await services.snaps.inspect(upload: path, displayPath: displayPath)
             let request = InstallRequest(
                 file: path,
                 displayPath: displayPath,

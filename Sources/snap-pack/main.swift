@@ -4,6 +4,7 @@
 // The options are parsed here with the real client's syntax and error texts; the work is
 // done by `PackCommand` in SnapPackage.
 import Glibc
+import SnapArchive
 import SnapPackage
 
 /// A command-line usage problem: the real client prints it and exits 64.

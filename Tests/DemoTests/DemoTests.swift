@@ -8,7 +8,9 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
 /// The programs the demo runs: `DEMO_BIN`, else the debug build that `swift build --build-tests` made.
 private let binaries = ProcessInfo.processInfo.environment["DEMO_BIN"] ?? packageRoot + "/.build/debug"
 
-private let programs = ["snapd", "snap", "snap-pack", "snap-log", "snap-confine", "snap-exec"]
+private let programs = [
+    "snapd", "snap-image", "snap-seccomp", "snap", "snap-pack", "snap-log", "snap-confine", "snap-exec",
+]
 
 private let programsBuilt = programs.allSatisfy { FileManager.default.isExecutableFile(atPath: binaries + "/" + $0) }
 
@@ -16,7 +18,7 @@ private let programsBuilt = programs.allSatisfy { FileManager.default.isExecutab
 @Suite(
     "The demo",
     .enabled(if: getuid() == 0, "needs root: the demo mounts filesystems and installs snap-confine setuid"),
-    .enabled(if: programsBuilt, "needs snapd, snap, snap-pack, snap-log, snap-confine and snap-exec built")
+    .enabled(if: programsBuilt, "needs every program the demo runs built: \(programs.joined(separator: ", "))")
 )
 struct DemoTests {
     @Test(

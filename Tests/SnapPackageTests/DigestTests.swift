@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SnapArchive
 @testable import SnapPackage
 
 @Suite("SHA3-384 digests of snap files")
@@ -38,6 +39,16 @@ struct DigestTests {
         #expect(digest.base64URL.count == 64)
         #expect(digest.size == UInt64(size))
         #expect(try SnapDigest.of(Array(Fixture.randomBytes(size, seed: UInt64(size)))) == digest)
+    }
+
+    @Test(
+        "the Swift SHA3-384 equals OpenSSL's at every padding boundary of its 104-byte blocks",
+        arguments: [0, 1, 102, 103, 104, 105, 207, 208, 209, 4096, 20_000]
+    )
+    func swiftSHA3MatchesOpenSSL(size: Int) throws {
+        let bytes = Array(Fixture.randomBytes(size, seed: UInt64(size) + 7))
+        #expect(SHA3.sha384Hex(bytes) == (try SnapDigest.of(bytes).hex))
+        #expect(SHA3.sha384(bytes).count == 48)
     }
 
     @Test("base64url uses - and _ and drops padding")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SnapArchive
 @testable import SnapPackage
 
 /// Shared helpers for the image, digest and pack tests: scratch directories, trees, and the real

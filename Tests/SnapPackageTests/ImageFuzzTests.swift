@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SnapArchive
 @testable import SnapPackage
 
 /// Mutates real images at random (seeded, so every run tries the same cases) and reads each

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SnapArchive
 @testable import SnapPackage
 
 @Suite("Checks on meta/ inside an image")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SnapArchive
 @testable import SnapPackage
 
 /// Runs our `snap` binary and the reference client with the same arguments, in the same

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SnapArchive
 @testable import SnapPackage
 
 /// Packs the same trees with our packer and with the real `snap pack` 2.57.6, then compares the

@@ -1,5 +1,6 @@
 import SnapPackage
 import SnapSandbox
+import SnapSeccomp
 import SnapSecurity
 import Testing
 
@@ -123,7 +124,13 @@ struct MountProfileTests {
     @Test("a revision's files: five per program and the snap's mount profile; none without programs")
     func fileSet() throws {
         let info = try SnapInfo.parse(yaml: "name: hello\nversion: '1'\napps:\n  hello:\n    command: bin/hello\n")
-        let files = try SecurityProfiles.files(info: info, instanceName: "hello", revision: "x1", confinement: .strict)
+        let files = try SecurityProfiles.files(
+            info: info,
+            instanceName: "hello",
+            revision: "x1",
+            confinement: .strict,
+            compileSeccomp: SeccompProfileCompiler.compile(source:named:)
+        )
         #expect(
             files.map(\.path) == [
                 "/var/lib/snapd/sandbox/snap.hello.hello", "/var/lib/snapd/seccomp/bpf/snap.hello.hello.src",
@@ -136,7 +143,13 @@ struct MountProfileTests {
         #expect(binary.count >= 128 && Array(binary.prefix(3)) == [UInt8(ascii: "S"), UInt8(ascii: "C"), 1])
         let base = try SnapInfo.parse(yaml: "name: core\nversion: '1'\ntype: os\n")
         #expect(
-            try SecurityProfiles.files(info: base, instanceName: "core", revision: "1", confinement: .strict).isEmpty
+            try SecurityProfiles.files(
+                info: base,
+                instanceName: "core",
+                revision: "1",
+                confinement: .strict,
+                compileSeccomp: SeccompProfileCompiler.compile(source:named:)
+            ).isEmpty
         )
     }
 }

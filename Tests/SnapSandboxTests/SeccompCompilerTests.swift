@@ -1,7 +1,8 @@
 import SnapSandbox
+import SnapSecurity
 import Testing
 
-@testable import SnapSecurity
+@testable import SnapSeccomp
 
 #if canImport(Glibc)
 import Glibc
@@ -91,16 +92,16 @@ struct SeccompCompilerTests {
 
     @Test("unknown syscall names are skipped, repeated rules are accepted")
     func unknownAndRepeated() throws {
-        let plain = try SeccompBackend.compile(source: "read\n")
-        #expect(try SeccompBackend.compile(source: "no_such_syscall_here\nread\n") == plain)
-        #expect(try SeccompBackend.compile(source: "read\nread\n") == plain)
-        _ = try SeccompBackend.compile(source: "read\n~ioctl - TIOCSTI\n~ioctl - 4294967295|TIOCSTI\n")
+        let plain = try SeccompProfileCompiler.compile(source: "read\n")
+        #expect(try SeccompProfileCompiler.compile(source: "no_such_syscall_here\nread\n") == plain)
+        #expect(try SeccompProfileCompiler.compile(source: "read\nread\n") == plain)
+        _ = try SeccompProfileCompiler.compile(source: "read\n~ioctl - TIOCSTI\n~ioctl - 4294967295|TIOCSTI\n")
     }
 
     @Test("a bad token fails compilation with the file and line")
     func badTokenNamed() {
         #expect {
-            _ = try SeccompBackend.compile(source: "read\nioctl - NOPE\n", named: "snap.x.y.src")
+            _ = try SeccompProfileCompiler.compile(source: "read\nioctl - NOPE\n", named: "snap.x.y.src")
         } throws: { error in
             String(describing: error).hasPrefix("snap.x.y.src:2: argument \"NOPE\"")
         }

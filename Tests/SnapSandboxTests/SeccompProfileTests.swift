@@ -1,4 +1,5 @@
 import SnapSandbox
+import SnapSeccomp
 import SnapSecurity
 import Testing
 

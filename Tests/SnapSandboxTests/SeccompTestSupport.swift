@@ -1,6 +1,7 @@
 import Foundation
 import SnapPackage
 import SnapSandbox
+import SnapSeccomp
 import SnapSecurity
 
 /// Whether the tests run as root: the loader insists on root-owned files, and the probe
@@ -51,7 +52,7 @@ func seccompSampleTarget(_ confinement: LaunchDescription.Confinement) throws ->
 
 /// The compiled default profile of the sample snap under `confinement`.
 func compiledSampleProfile(_ confinement: LaunchDescription.Confinement) throws -> [UInt8] {
-    try SeccompBackend.compile(source: SeccompBackend.source(for: try seccompSampleTarget(confinement)))
+    try SeccompProfileCompiler.compile(source: SeccompBackend.source(for: try seccompSampleTarget(confinement)))
 }
 
 /// What one run of `seccomp-probe` printed.

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import SnapArchive
 import SnapManager
 import SnapPackage
 import StateEngine

@@ -1,4 +1,5 @@
 import Foundation
+import SnapArchive
 import SnapPackage
 
 /// Small snaps built on the fly with our packer. Packing runs mksquashfs, so every builder

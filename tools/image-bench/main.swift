@@ -8,6 +8,7 @@
 // the peak resident memory it reports (VmHWM from /proc/self/status) belongs to that
 // measurement alone.
 import Glibc
+import SnapArchive
 import SnapPackage
 
 /// Seconds on the monotonic clock.

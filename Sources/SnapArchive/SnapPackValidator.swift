@@ -1,3 +1,5 @@
+import SnapPackage
+
 /// What packing needs from a validated snap.yaml: the parts of the output name, whether
 /// ownership is kept, and the warnings `--check-skeleton` prints.
 public struct PackMetadata: Equatable, Sendable {
