@@ -220,17 +220,27 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
 /// The keyed container over an object's members; a repeated name reads its first value.
 struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let codingPath: [any CodingKey]
-    private let values: [String: JSONNode]
-    let allKeys: [Key]
+    private let members: [(String, JSONNode)]
+    /// The first value of each name, for objects too large to search member by member.
+    private let index: [String: JSONNode]?
 
     init(members: [(String, JSONNode)], codingPath: [any CodingKey]) {
         self.codingPath = codingPath
-        self.values = Dictionary(members) { first, _ in first }
-        var seen = Set<String>()
-        self.allKeys = members.compactMap { name, _ in seen.insert(name).inserted ? Key(stringValue: name) : nil }
+        self.members = members
+        self.index = members.count > 16 ? Dictionary(members) { first, _ in first } : nil
     }
 
-    func contains(_ key: Key) -> Bool { values[key.stringValue] != nil }
+    var allKeys: [Key] {
+        var seen = Set<String>()
+        return members.compactMap { name, _ in seen.insert(name).inserted ? Key(stringValue: name) : nil }
+    }
+
+    private func value(named name: String) -> JSONNode? {
+        if let index { return index[name] }
+        return members.first { $0.0 == name }?.1
+    }
+
+    func contains(_ key: Key) -> Bool { value(named: key.stringValue) != nil }
 
     func decodeNil(forKey key: Key) throws -> Bool {
         try decoder(for: key).decodeNil()
@@ -252,15 +262,15 @@ struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func superDecoder() throws -> any Decoder {
-        NodeDecoder(node: values["super"] ?? .null, codingPath: codingPath + [JSONCodingKey.super])
+        NodeDecoder(node: value(named: "super") ?? .null, codingPath: codingPath + [JSONCodingKey.super])
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
-        NodeDecoder(node: values[key.stringValue] ?? .null, codingPath: codingPath + [key])
+        NodeDecoder(node: value(named: key.stringValue) ?? .null, codingPath: codingPath + [key])
     }
 
     private func decoder(for key: Key) throws -> NodeDecoder {
-        guard let node = values[key.stringValue] else {
+        guard let node = value(named: key.stringValue) else {
             let context = DecodingError.Context(
                 codingPath: codingPath,
                 debugDescription: "No value associated with key \(key) (\"\(key.stringValue)\")."
