@@ -119,7 +119,9 @@ struct PackCommandTests {
 
     @Test("snap-pack loads no Swift runtime or Foundation library: the standard library is static")
     func staticStandardLibrary() throws {
-        let packer = URL(fileURLWithPath: Fixture.ourSnap).deletingLastPathComponent().appendingPathComponent("snap-pack")
+        let packer = URL(fileURLWithPath: Fixture.ourSnap).deletingLastPathComponent().appendingPathComponent(
+            "snap-pack"
+        )
         let result = try Fixture.run("ldd", [packer.path])
         #expect(result.status == 0)
         let libraries = result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
