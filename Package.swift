@@ -21,16 +21,6 @@ let staticStdlib: [LinkerSetting] = [
     .unsafeFlags(["-static-stdlib", "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])
 ]
 
-/// `staticStdlib` for programs that import FoundationEssentials: `-static-stdlib` alone
-/// links `libFoundationEssentials.a` but not the static libraries it needs in turn,
-/// which `swift build --static-swift-stdlib` would add.
-let staticStdlibWithFoundationEssentials: [LinkerSetting] =
-    staticStdlib + [
-        .linkedLibrary("_FoundationCollections"),
-        .linkedLibrary("_FoundationCShims"),
-        .linkedLibrary("swiftSynchronization"),
-    ]
-
 /// A fully static executable: it runs inside base snaps that may hold no C library.
 let staticExecutable: [LinkerSetting] = [.unsafeFlags(["-static-executable"])]
 
@@ -168,7 +158,7 @@ let package = Package(
                 "SnapdAPI", "SnapdHTTP", "SnapManager", "StateEngine", "SnapPaths", "SnapLogging", "SnapSystem",
             ],
             swiftSettings: strictSwift,
-            linkerSettings: staticStdlibWithFoundationEssentials
+            linkerSettings: staticStdlib
         ),
 
         /// The command-line client (`snap pack` runs `snap-pack`).
@@ -293,6 +283,8 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: strictSwift),
+        /// The daemon's JSON parser, encoder and decoder, checked against FoundationEssentials'.
+        .testTarget(name: "SnapAPITests", dependencies: ["SnapAPI"], swiftSettings: strictSwift),
         .testTarget(
             name: "StateEngineTests",
             dependencies: [

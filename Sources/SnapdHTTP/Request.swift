@@ -1,4 +1,4 @@
-import FoundationEssentials
+import SnapAPI
 
 /// One HTTP request as a route handler sees it: fully received, with the caller's
 /// identity and the socket it came in on.
@@ -64,7 +64,7 @@ public struct Request: Sendable {
     ///   JSON, lacks a field, or has a field of the wrong type.
     public func decodeJSON<Value: Decodable>(_ type: Value.Type) throws(HTTPError) -> Value {
         do {
-            return try JSONDecoder().decode(type, from: Data(body))
+            return try JSONTextDecoder().decode(type, from: body)
         } catch let error as DecodingError {
             throw HTTPError.badRequest("cannot decode request body: \(Self.explain(error))")
         } catch {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import SnapAPI
 
 /// What a route handler returns: a status, extra header fields, and either a response
@@ -89,11 +88,9 @@ public struct Envelope: Sendable {
         self.result = result
     }
 
-    /// Encodes `value` as compact JSON.
+    /// Encodes `value` as compact JSON (see ``JSONTextEncoder``).
     static func encode(_ value: some Encodable) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
+        try JSONTextEncoder().encode(value)
     }
 
     /// The complete JSON text for an HTTP `status`, with the daemon-wide `notes` applied.
