@@ -23,6 +23,7 @@ extension SnapManager {
         let confinement = SecurityTarget.confinement(of: info, devmode: setup.flags.devmode)
         let files: [ProfileFile]
         let programs = options.programs
+        let scratch = paths.snapdStateDirectory
         do {
             // Compiling the seccomp profiles runs snap-seccomp: not on a cooperative thread.
             files = try await Disk.run {
@@ -32,7 +33,7 @@ extension SnapManager {
                     revision: setup.revision.description,
                     confinement: confinement
                 ) { (source, file) throws(SandboxError) in
-                    try Self.compileSeccomp(source: source, named: file, programs: programs)
+                    try Self.compileSeccomp(source: source, named: file, programs: programs, scratch: scratch)
                 }
             }
         } catch {

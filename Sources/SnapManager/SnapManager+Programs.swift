@@ -41,25 +41,35 @@ extension SnapManager {
     ///   - source: The profile's text.
     ///   - name: Its file name (`TAG.src`), which messages name.
     ///   - programs: Where snap-seccomp is.
+    ///   - scratch: The directory (the daemon's state directory, under its root) in which
+    ///     a private `.seccomp-XXXXXX` directory holds the two files while it runs.
     /// - Returns: The bytes of the `.bin2` file.
     /// - Throws: `SandboxError` with snap-seccomp's message (`TAG.src:LINE: ...`), or saying
     ///   that it could not be run, or how it ended.
     static func compileSeccomp(
         source: String,
         named name: String,
-        programs: SystemPrograms
+        programs: SystemPrograms,
+        scratch base: String
     ) throws(SandboxError) -> [UInt8] {
-        let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(base)/snapd-seccomp-XXXXXX".utf8CString)
+        var template = Array("\(base)/.seccomp-XXXXXX".utf8CString)
         guard let created = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap(mkdtemp) }) else {
             throw SandboxError.system("cannot create a temporary directory in \"\(base)\" to compile \(name)")
         }
         let directory = String(cString: created)
         let sourcePath = directory + "/" + name
         let outputPath = directory + "/" + name + ".bin2"
+        // Whatever a failing run left in the directory goes with it.
         defer {
-            unlink(sourcePath)
-            unlink(outputPath)
+            if let stream = opendir(directory) {
+                while let entry = readdir(stream) {
+                    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                    }
+                    if name != "." && name != ".." { unlink(directory + "/" + name) }
+                }
+                closedir(stream)
+            }
             rmdir(directory)
         }
         try writeTemporary(sourcePath, Array(source.utf8))
