@@ -36,7 +36,7 @@ extension SnapManager {
     }
 
     /// The `.bin2` file compiled from a seccomp profile source by `snap-seccomp compile`,
-    /// through a private temporary directory that is removed afterwards.
+    /// through a private directory that is removed afterwards.
     /// - Parameters:
     ///   - source: The profile's text.
     ///   - name: Its file name (`TAG.src`), which messages name.
@@ -50,11 +50,11 @@ extension SnapManager {
         source: String,
         named name: String,
         programs: SystemPrograms,
-        scratch base: String
+        scratch: String
     ) throws(SandboxError) -> [UInt8] {
-        var template = Array("\(base)/.seccomp-XXXXXX".utf8CString)
+        var template = Array("\(scratch)/.seccomp-XXXXXX".utf8CString)
         guard let created = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap(mkdtemp) }) else {
-            throw SandboxError.system("cannot create a temporary directory in \"\(base)\" to compile \(name)")
+            throw SandboxError.system("cannot create a temporary directory in \"\(scratch)\" to compile \(name)")
         }
         let directory = String(cString: created)
         let sourcePath = directory + "/" + name
