@@ -21,6 +21,19 @@ let staticStdlib: [LinkerSetting] = [
     .unsafeFlags(["-static-stdlib", "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])
 ]
 
+/// Places the functions a program runs at start and when idle next to each other (lld's
+/// `--symbol-ordering-file`, with the list `tools/record-startup-order` writes to
+/// `data/NAME-startup.order`). Code is paged in 64 KiB at a time, so scattered functions
+/// keep megabytes of the executable resident; gathered, they keep a fraction of that.
+func startupOrdered(_ program: String) -> [LinkerSetting] {
+    [
+        .unsafeFlags([
+            "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/data/\(program)-startup.order",
+            "-Xlinker", "--no-warn-symbol-ordering",
+        ])
+    ]
+}
+
 /// A fully static executable: it runs inside base snaps that may hold no C library.
 let staticExecutable: [LinkerSetting] = [.unsafeFlags(["-static-executable"])]
 
@@ -158,7 +171,7 @@ let package = Package(
                 "SnapdAPI", "SnapdHTTP", "SnapManager", "StateEngine", "SnapPaths", "SnapLogging", "SnapSystem",
             ],
             swiftSettings: strictSwift,
-            linkerSettings: staticStdlib
+            linkerSettings: staticStdlib + startupOrdered("snapd")
         ),
 
         /// The command-line client (`snap pack` runs `snap-pack`).
