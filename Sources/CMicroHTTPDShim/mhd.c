@@ -36,7 +36,9 @@ struct MHD_Daemon *csnap_mhd_start(
     MHD_AccessHandlerCallback handler,
     void *handler_context,
     MHD_RequestCompletedCallback completed,
-    void *completed_context) {
+    void *completed_context,
+    MHD_NotifyConnectionCallback notify,
+    void *notify_context) {
     unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
     return MHD_start_daemon(
         flags, 0, NULL, NULL, handler, handler_context,
@@ -45,6 +47,7 @@ struct MHD_Daemon *csnap_mhd_start(
         MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
+        MHD_OPTION_NOTIFY_CONNECTION, notify, notify_context,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape_keeping_nul, NULL,
         MHD_OPTION_END);
 }

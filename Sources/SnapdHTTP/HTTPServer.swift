@@ -38,6 +38,13 @@ public final class HTTPServer: Sendable {
         public var maximumBodySize: Int = 4 << 20
         /// Bytes of header and buffer memory libmicrohttpd gives each connection.
         public var connectionMemory: Int = 64 << 10
+        /// Connections one user may hold open at once, on all sockets together; the next
+        /// is closed at once. libmicrohttpd serves about a thousand connections in all, so
+        /// without this one user holding idle or half-sent requests could lock everyone
+        /// else, root included, out until they time out.
+        public var connectionsPerUser: Int = 64
+        /// Users the limit does not apply to.
+        public var unlimitedUsers: Set<UInt32> = [0]
 
         /// The default configuration.
         public init() {}
@@ -51,6 +58,7 @@ public final class HTTPServer: Sendable {
     private let state = Mutex(State())
 
     private struct State {
+        var connectionsByUser: [UInt32: Int] = [:]
         var listeners: [Listener] = []
         var running = 0
         var stopping = false
@@ -134,6 +142,29 @@ public final class HTTPServer: Sendable {
             listener.stop()
         }
         state.withLock { $0.listeners.removeAll() }
+    }
+
+    /// Counts a new connection of `uid`; false when the user already holds as many as
+    /// ``Configuration/connectionsPerUser`` allows, and the connection must be closed.
+    /// Each call is matched by one ``connectionClosed(uid:)``, admitted or not.
+    func connectionOpened(uid: UInt32) -> Bool {
+        let admitted = state.withLock { state in
+            state.connectionsByUser[uid, default: 0] += 1
+            return configuration.unlimitedUsers.contains(uid)
+                || state.connectionsByUser[uid, default: 0] <= configuration.connectionsPerUser
+        }
+        if !admitted {
+            logger.warning("too many connections from one user, closing the newest", metadata: ["uid": "\(uid)"])
+        }
+        return admitted
+    }
+
+    /// Counts a connection of `uid` closed.
+    func connectionClosed(uid: UInt32) {
+        state.withLock { state in
+            let left = state.connectionsByUser[uid, default: 1] - 1
+            state.connectionsByUser[uid] = left > 0 ? left : nil
+        }
     }
 
     /// Records a handler about to run; false once the server is stopping.

@@ -169,6 +169,32 @@ let completionHandler: MHD_RequestCompletedCallback = { context, _, slot, _ in
     }
 }
 
+/// libmicrohttpd's connection notifier: counts each connection against its user's limit as
+/// it opens, shutting down one over the limit (libmicrohttpd then sees it end and closes
+/// it), and uncounts it as it closes. The user is kept in the connection's socket-context
+/// slot, as uid + 1, so that 0 means "not counted".
+let connectionNotifier: MHD_NotifyConnectionCallback = { context, connection, slot, event in
+    guard let context, let connection, let slot else { return }
+    let server = Unmanaged<Listener>.fromOpaque(context).takeUnretainedValue().server
+    // MHD_CONNECTION_NOTIFY_STARTED (0) and MHD_CONNECTION_NOTIFY_CLOSED (1): the header's
+    // enum reaches Swift without its member names.
+    switch event.rawValue {
+    case 0:
+        let descriptor = csnap_mhd_connection_fd(connection)
+        guard let peer = PeerCredentials.ofPeer(connectedTo: descriptor) else { return }
+        slot.pointee = UnsafeMutableRawPointer(bitPattern: UInt(peer.uid) + 1)
+        if !server.connectionOpened(uid: peer.uid) {
+            shutdown(descriptor, Int32(SHUT_RDWR))
+        }
+    case 1:
+        guard let counted = slot.pointee else { return }
+        slot.pointee = nil
+        server.connectionClosed(uid: UInt32(UInt(bitPattern: counted) - 1))
+    default:
+        break
+    }
+}
+
 /// Builds the request, suspends the connection and runs the handler as a task that
 /// resumes the connection when the reply is ready. The form's unclaimed files are removed
 /// once the handler returned, before its reply goes out.

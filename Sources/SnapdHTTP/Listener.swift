@@ -38,6 +38,8 @@ final class Listener: Sendable {
             accessHandler,
             context,
             completionHandler,
+            context,
+            connectionNotifier,
             context
         )
         guard let handle else {

@@ -132,6 +132,45 @@ struct RequestHandlingTests {
         #expect(response.status == 400)
     }
 
+    @Test("a user over the connection limit has the newest connection closed, and is served again once under it")
+    func connectionsPerUser() async throws {
+        // The test runs as root, so root is made a limited user here.
+        let running = try RunningServer.start(configure: { configuration in
+            configuration.connectionsPerUser = 3
+            configuration.unlimitedUsers = []
+        })
+        let path = running.mainSocket
+        let outcome = try await offPool { () throws -> (over: [UInt8], afterwards: Int) in
+            let deadline = Deadline(secondsFromNow: 30)
+            // Three requests left half-sent hold three connections.
+            var held: [UnixStreamSocket] = []
+            for _ in 0..<3 {
+                let socket = try UnixStreamSocket(connectingTo: path)
+                try socket.write(Array("GET /v2/system-info HTTP/1.1\r\nHost: x\r\n".utf8), before: deadline)
+                held.append(socket)
+            }
+            // The fourth is closed by the server before it says anything.
+            let fourth = try UnixStreamSocket(connectingTo: path)
+            try? fourth.write(Array("GET /v2/system-info HTTP/1.1\r\nHost: x\r\n\r\n".utf8), before: deadline)
+            let over = (try? fourth.read(upTo: 4096, before: deadline)) ?? []
+
+            // One held connection goes; the next request is served.
+            held.removeFirst()
+            var status = 0
+            for _ in 0..<50 where status != 200 {
+                let client = HTTPClient(socketPath: path, timeout: 30)
+                status = (try? client.send(ClientRequest(method: "GET", path: "/v2/system-info")).status) ?? 0
+                if status != 200 { usleep(20_000) }
+            }
+            _ = held
+            return (over, status)
+        }
+        await running.stop()
+
+        #expect(outcome.over.isEmpty, "\(String(decoding: outcome.over, as: UTF8.self))")
+        #expect(outcome.afterwards == 200)
+    }
+
     @Test("several clients are served at the same time")
     func concurrentClients() async throws {
         let running = try RunningServer.start()

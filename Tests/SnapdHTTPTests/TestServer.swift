@@ -126,12 +126,14 @@ struct RunningServer {
 
     static func start(
         notes: @escaping @Sendable () -> DaemonNotes = { DaemonNotes() },
-        bodyLimit: Int = 1024
+        bodyLimit: Int = 1024,
+        configure: (inout HTTPServer.Configuration) -> Void = { _ in }
     ) throws -> RunningServer {
         let directory = try ScratchDirectory()
         let service = FakeSnapService()
         var configuration = HTTPServer.Configuration()
         configuration.maximumBodySize = bodyLimit
+        configure(&configuration)
         let server = HTTPServer(
             router: testRoutes(service: service, bodyLimit: bodyLimit),
             configuration: configuration,

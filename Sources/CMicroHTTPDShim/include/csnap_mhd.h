@@ -10,8 +10,9 @@
 
 /// Starts a libmicrohttpd daemon on an already bound and listening socket, with an
 /// internal epoll thread pool of `threads` threads, suspend/resume allowed, idle
-/// connections closed after `timeout_seconds`, and `connection_memory` bytes of
-/// header and buffer memory per connection (MHD_start_daemon(3)).
+/// connections closed after `timeout_seconds`, `connection_memory` bytes of
+/// header and buffer memory per connection, and `notify` told of every connection opened
+/// and closed (MHD_start_daemon(3)).
 /// Returns the daemon handle, or NULL when libmicrohttpd refuses the configuration.
 struct MHD_Daemon *csnap_mhd_start(
     int listen_fd,
@@ -21,7 +22,9 @@ struct MHD_Daemon *csnap_mhd_start(
     MHD_AccessHandlerCallback handler,
     void *handler_context,
     MHD_RequestCompletedCallback completed,
-    void *completed_context);
+    void *completed_context,
+    MHD_NotifyConnectionCallback notify,
+    void *notify_context);
 
 /// Returns the socket descriptor of a connection (MHD_CONNECTION_INFO_CONNECTION_FD),
 /// or -1 when libmicrohttpd cannot tell.
