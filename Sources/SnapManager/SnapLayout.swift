@@ -50,6 +50,14 @@ public struct SnapLayout: Sendable {
     /// under a name no revision can have, so that undo is a rename.
     public func removedDataDirectory(_ revision: SnapRevision) -> String { "\(dataBase)/.removed-\(revision)" }
 
+    /// For a parallel instance `NAME_KEY`, the directories its trees are mounted on inside
+    /// its sandbox: `/snap/NAME` and `/var/snap/NAME` under the root (empty unless `NAME`
+    /// itself is installed). None for a snap that is not an instance.
+    public var instanceMountPoints: [String] {
+        guard snapName != name else { return [] }
+        return ["\(paths.snapMountDirectory)/\(snapName)", "\(paths.snapDataDirectory)/\(snapName)"]
+    }
+
     /// The snap name without the instance key.
     public var snapName: String {
         guard let underscore = name.firstIndex(of: "_") else { return name }

@@ -172,6 +172,7 @@ extension SnapManager {
             extra: [
                 "remove": .array(removed.map { .string($0) }),
                 "remove-if-empty": [.string(layout.mountBase)],
+                "instance-mount-points": .array(layout.instanceMountPoints.map { .string($0) }),
             ]
         )
         return plan.change

@@ -71,6 +71,9 @@ extension SnapManager {
         var made = LinkChanges(disk: disk)
         do {
             try made.makeDirectory(layout.dataBase)
+            for mountPoint in layout.instanceMountPoints {
+                try made.makeDirectory(mountPoint)
+            }
             try made.pointLink(layout.currentMountLink, at: revision.description)
             try made.pointLink(layout.currentDataLink, at: revision.description)
             try made.makeDirectory(paths.snapBinDirectory)

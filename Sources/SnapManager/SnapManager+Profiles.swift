@@ -78,7 +78,7 @@ extension SnapManager {
     /// launch builds them again. A kept namespace holds the mounts of the revision and base
     /// it was built with, and this host's mounts need not propagate into it, so a namespace
     /// kept across a change of revision would show the old revision's mount, or none.
-    private func discardNamespace(of name: String) async throws {
+    func discardNamespace(of name: String) async throws {
         let paths = self.paths
         try await Disk.run {
             do {

@@ -91,16 +91,37 @@ extension SnapManager {
     /// Deletes what the change set aside (`remove` in the task's data) and the directories
     /// that became empty (`remove-if-empty`). It runs last and does not fail: what cannot be
     /// deleted is logged and left.
+    ///
+    /// A removed parallel instance's mount points (`instance-mount-points`) go too, unless
+    /// another instance of the snap is still installed: in its sandboxes they are mount
+    /// points, and removing them on the host would unmount them there.
     func cleanUp(_ setup: SnapSetup, _ context: TaskContext) async throws {
         let removals = (context.data["remove"]?.arrayValue ?? []).compactMap(\.stringValue)
-        let emptied = (context.data["remove-if-empty"]?.arrayValue ?? []).compactMap(\.stringValue)
+        var emptied = (context.data["remove-if-empty"]?.arrayValue ?? []).compactMap(\.stringValue)
+        let mountPoints = (context.data["instance-mount-points"]?.arrayValue ?? []).compactMap(\.stringValue)
+        let snapName = layout(setup.name).snapName
+        let others = try await readState { database in
+            try InstalledSnap.all(from: database).filter {
+                $0.name != setup.name && self.layout($0.name).snapName == snapName
+            }
+        }
+        if others.isEmpty {
+            emptied += mountPoints
+        } else {
+            // `/snap/NAME` is a mount point of the instances still installed, and the
+            // namespaces they keep may hold the trees this removal takes away: the next
+            // launch of each builds its namespace again.
+            emptied.removeAll { $0 == "\(paths.snapMountDirectory)/\(snapName)" }
+            for other in others { try await discardNamespace(of: other.name) }
+        }
         let disk = self.disk
+        let emptiedPaths = emptied
         let failures = try await Disk.run {
             var failures: [String] = []
             for path in removals {
                 do { try disk.removeTree(path) } catch { failures.append("\(error)") }
             }
-            for path in emptied { disk.removeEmptyDirectory(path) }
+            for path in emptiedPaths { disk.removeEmptyDirectory(path) }
             return failures
         }
         for failure in failures {

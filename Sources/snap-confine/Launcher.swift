@@ -155,6 +155,8 @@ struct Launcher {
         defer { close(tmpMount) }
         let root = SandboxRoot(
             paths: paths,
+            snapName: tag.snapName,
+            instanceKey: tag.instanceKey,
             baseName: base,
             baseDirectory: baseDirectory,
             launcherDirectoryMount: launcherMount,

@@ -10,6 +10,9 @@ import Glibc
 /// the host directories bound over it, a private `/tmp` and `/dev/pts`, then `pivot_root`.
 struct SandboxRoot {
     let paths: SnapPaths
+    /// The snap's name and, for a parallel instance, its key (`NAME_KEY`).
+    let snapName: String
+    let instanceKey: String
     let baseName: String
     /// The base's root on the host (`$ROOT/snap/BASE/current`), or nil for `base: bare`.
     let baseDirectory: String?
@@ -65,6 +68,7 @@ struct SandboxRoot {
 
         try mountBase(on: scratch)
         try bindHostDirectories(into: scratch)
+        try mapInstanceDirectories(into: scratch)
         try bindLauncherDirectory(into: scratch)
 
         // The private /tmp, mounted from the descriptor that was checked.
@@ -110,6 +114,35 @@ struct SandboxRoot {
             }
             try System.mount(bind.source, on: target, flags: UInt(MS_BIND | MS_REC))
             try System.mount(nil, on: target, flags: UInt(MS_REC | MS_SLAVE))
+        }
+    }
+
+    /// For a parallel instance `NAME_KEY`, its trees over `/snap/NAME` and `/var/snap/NAME`,
+    /// where its programs and its environment (`SNAP=/snap/NAME/REV`) expect them. The
+    /// daemon makes the two (empty) mount points when it installs an instance, and they are
+    /// made here when missing (the root is trusted: only root can write in it). Mounted
+    /// inside the slave copies of `/snap` and `/var/snap`, they stay in this namespace.
+    func mapInstanceDirectories(into scratch: String) throws(SandboxError) {
+        guard !instanceKey.isEmpty else { return }
+        let instance = "\(snapName)_\(instanceKey)"
+        for (host, inside) in [
+            (paths.snapMountDirectory, "/snap"), (paths.snapDataDirectory, "/var/snap"),
+        ] {
+            let source = "\(host)/\(instance)"
+            let target = "\(scratch)\(inside)/\(snapName)"
+            guard System.isRealDirectory(source) else {
+                throw SandboxError("cannot map the instance \(instance): \(source) is not a directory")
+            }
+            // Removing the snap `NAME` itself takes its directories away: they are made again.
+            if System.linkStatus(target) == nil {
+                try System.makeDirectories(target, mode: 0o755)
+            }
+            guard System.isRealDirectory(target) else {
+                throw SandboxError(
+                    "cannot map the instance \(instance): \(host)/\(snapName) is not a directory to mount it on"
+                )
+            }
+            try System.mount(source, on: target, flags: UInt(MS_BIND | MS_REC))
         }
     }
 

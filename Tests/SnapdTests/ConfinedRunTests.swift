@@ -100,11 +100,17 @@ struct ConfinedRunTests {
             }
         }
 
-        /// `snap run probe ACTIONS` as `user` (root when nil), with `home` as HOME.
-        func probe(_ actions: [String], as user: String? = nil, home: String = "/root") async throws -> ClientRun {
+        /// `snap run probe ACTIONS` (or an instance of it) as `user` (root when nil), with
+        /// `home` as HOME.
+        func probe(
+            _ actions: [String],
+            as user: String? = nil,
+            home: String = "/root",
+            instance: String = "probe"
+        ) async throws -> ClientRun {
             try await run(
                 ConfinedRunTests.build + "/snap",
-                ["run", "probe"] + actions,
+                ["run", instance] + actions,
                 user: user,
                 environment: ["HOME": home, "SNAP_CONFINE": libexec + "/snap-confine"]
             )
@@ -237,6 +243,48 @@ struct ConfinedRunTests {
         let reverted = try await fixture.probe(["env:SNAP"])
         #expect(reverted.status == 0 && Self.lines(reverted).contains("SNAP=/snap/probe/x1"), "\(reverted)")
         try await fixture.finish()
+    }
+
+    @Test("a parallel instance runs with its own trees at /snap/NAME and /var/snap/NAME")
+    func parallelInstance() async throws {
+        let fixture = try await Fixture()
+        let root = fixture.system.root
+        let install = try await fixture.system.run(
+            referenceSnap,
+            ["install", "--dangerous", "--name", "probe_two", "./probe_1_all.snap"],
+            in: root + "/tmp-snaps"
+        )
+        #expect(install.status == 0, "\(install)")
+        let run = try await fixture.probe(
+            ["env:SNAP", "env:SNAP_INSTANCE_NAME", "write:/var/snap/probe/x1/mine", "read:/snap/probe/x1/bin/probe"],
+            instance: "probe_two"
+        )
+        #expect(run.status == 0, "\(run)")
+        #expect(
+            Self.lines(run).isSuperset(of: [
+                "SNAP=/snap/probe/x1", "SNAP_INSTANCE_NAME=probe_two", "write /var/snap/probe/x1/mine ok",
+                "read /snap/probe/x1/bin/probe ok",
+            ]),
+            "\(run)"
+        )
+        // The write landed in the instance's data, not in the snap's.
+        #expect(exists(root + "/var/snap/probe_two/x1/mine"))
+        #expect(!exists(root + "/var/snap/probe/x1/mine"))
+
+        // The instance outlives the snap it is an instance of.
+        let removeSnap = try await fixture.system.snap("remove", "probe")
+        #expect(removeSnap.status == 0, "\(removeSnap)")
+        let alone = try await fixture.probe(["write:/var/snap/probe/x1/again", "env:SNAP"], instance: "probe_two")
+        #expect(alone.status == 0 && Self.lines(alone).contains("write /var/snap/probe/x1/again ok"), "\(alone)")
+        #expect(exists(root + "/var/snap/probe_two/x1/again"))
+
+        let remove = try await fixture.system.snap("remove", "probe_two")
+        #expect(remove.status == 0, "\(remove)")
+        for tree in ["/snap/probe_two", "/var/snap/probe_two", "/snap/probe", "/var/snap/probe"] {
+            #expect(!exists(root + tree), "\(tree) is left")
+        }
+        _ = try await fixture.system.snap("remove", "bbase")
+        await fixture.system.stop()
     }
 
     @Test("devmode logs instead of denying; classic runs in the host's namespace with no filter")
