@@ -80,7 +80,8 @@ extension SnapManager {
             throw SandboxError("cannot run snap-seccomp to compile \(name): \(error)")
         }
         guard outcome.status == 0 else { throw SandboxError(outcome.failure(program: "snap-seccomp")) }
-        return try readTemporary(outputPath, compiledFrom: name)
+        guard access(outputPath, F_OK) == 0 else { throw SandboxError("snap-seccomp wrote no filter for \(name)") }
+        return try SandboxFile.readBytes(path: outputPath, limit: 16 << 20)
     }
 
     private static func writeTemporary(_ path: String, _ bytes: [UInt8]) throws(SandboxError) {
@@ -96,18 +97,4 @@ extension SnapManager {
         }
     }
 
-    private static func readTemporary(_ path: String, compiledFrom name: String) throws(SandboxError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SandboxError.system("snap-seccomp wrote no filter for \(name)") }
-        defer { close(descriptor) }
-        var contents: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { throw SandboxError.system("cannot read the filter compiled from \(name)") }
-            if count == 0 { return contents }
-            contents += chunk[..<count]
-        }
-    }
 }

@@ -96,8 +96,11 @@ public final class SnapDaemon: Sendable {
     public func stop() async {
         logger.notice("stopping")
         announceRestart()
+        // The engine stops starting tasks at once, and finishes the ones running while the
+        // server stops taking requests and lets the ones in progress reply.
+        async let engineStopped: Void = engine.stop()
         await server.stop()
-        await engine.stop()
+        await engineStopped
         logger.notice("stopped")
     }
 

@@ -13,22 +13,6 @@ func fail(_ message: String, status: Int32) -> Never {
     exit(status)
 }
 
-/// The whole contents of the file at `path`.
-func readFile(_ path: String) throws(SandboxError) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw SandboxError.system("cannot open \"\(path)\"") }
-    defer { close(descriptor) }
-    var contents: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-    while true {
-        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        if count < 0 && errno == EINTR { continue }
-        guard count >= 0 else { throw SandboxError.system("cannot read \"\(path)\"") }
-        if count == 0 { return contents }
-        contents += chunk[..<count]
-    }
-}
-
 /// Writes `bytes` to a new file at `path` (mode 0644), replacing what was there.
 func writeFile(_ path: String, _ bytes: [UInt8]) throws(SandboxError) {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -53,7 +37,7 @@ guard arguments.count == 3, arguments[0] == "compile" else {
 }
 let (sourcePath, outputPath) = (arguments[1], arguments[2])
 do {
-    let bytes = try readFile(sourcePath)
+    let bytes = try SandboxFile.readBytes(path: sourcePath, limit: 16 << 20)
     guard let source = String(validating: bytes, as: UTF8.self) else {
         throw SandboxError("\(sourcePath): the profile is not UTF-8 text")
     }

@@ -73,7 +73,7 @@ struct SeccompProgramTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let missing = try run(["compile", directory + "/nothing.src", directory + "/out.bin2"])
         #expect(missing.status == 1)
-        #expect(missing.errors == "cannot open \"\(directory)/nothing.src\": No such file or directory\n")
+        #expect(missing.errors == "cannot open \(directory)/nothing.src: No such file or directory\n")
 
         try "@unrestricted\n".write(toFile: directory + "/a.src", atomically: true, encoding: .utf8)
         let unwritable = try run(["compile", directory + "/a.src", directory + "/no/such/dir/out.bin2"])
