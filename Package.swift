@@ -52,6 +52,7 @@ let package = Package(
 
         systemLibrary("CSQLite3", pkgConfig: "sqlite3", debian: "libsqlite3-dev"),
         systemLibrary("CSeccomp", pkgConfig: "libseccomp", debian: "libseccomp-dev"),
+        systemLibrary("CAppArmor", pkgConfig: "libapparmor", debian: "libapparmor-dev"),
         systemLibrary("CSquashFuse", pkgConfig: "squashfuse", debian: "libsquashfuse-dev"),
         systemLibrary("CCurl", pkgConfig: "libcurl", debian: "libcurl4-openssl-dev"),
         systemLibrary("CYAML", pkgConfig: "yaml-0.1", debian: "libyaml-dev"),
@@ -351,7 +352,7 @@ let package = Package(
         .testTarget(
             name: "SnapSandboxTests",
             dependencies: [
-                "SnapSandbox", "SnapSecurity", "SnapSeccomp", "SnapPackage", "CSnapShim", "SnapPaths",
+                "SnapSandbox", "SnapSecurity", "SnapSeccomp", "SnapPackage", "CSnapShim", "SnapPaths", "CAppArmor",
                 "sandbox-probe", "seccomp-probe",
             ],
             swiftSettings: strictSwift

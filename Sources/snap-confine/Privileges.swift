@@ -77,7 +77,7 @@ enum Capabilities {
 
 /// The AppArmor side of the launch, when the kernel has AppArmor.
 enum AppArmor {
-    static var isEnabled: Bool { access("/sys/kernel/security/apparmor", F_OK) == 0 }
+    static var isEnabled: Bool { AppArmorHost.isEnabled }
 
     /// Asks for `profile` to confine the next program executed.
     static func changeProfileOnExec(_ profile: String) throws(SandboxError) {

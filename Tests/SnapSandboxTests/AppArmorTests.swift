@@ -1,3 +1,4 @@
+import CAppArmor
 import Glibc
 import SnapPackage
 import SnapSandbox
@@ -21,6 +22,14 @@ func parseProfile(_ text: String) throws -> (status: Int32, errors: String) {
 
 @Suite("AppArmor profiles")
 struct AppArmorTests {
+    @Test("the launcher's AppArmor detection agrees with libapparmor's aa_is_enabled")
+    func detectionAgreesWithLibrary() {
+        errno = 0
+        let library = aa_is_enabled() == 1
+        let reason = errno
+        #expect(AppArmorHost.isEnabled == library, "aa_is_enabled: \(library), errno \(reason)")
+    }
+
     static let yaml = """
         name: hello
         version: '1.0'

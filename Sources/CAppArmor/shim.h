@@ -1,0 +1,2 @@
+// Umbrella header for the CAppArmor system library (Debian package libapparmor-dev).
+#include <sys/apparmor.h>
