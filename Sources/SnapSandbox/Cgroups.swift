@@ -60,9 +60,9 @@ public struct TrackingGroup: Sendable {
     ///
     /// Call with the snap's launch lock held: the app's empty scopes are removed first.
     ///
-    /// `restrictDevices` applies the default device allow list on v1 (devices controller);
-    /// on unified v2 that needs an eBPF device program, which this module does not load,
-    /// so there the result's ``restrictsDevices`` is false. Limits a host cannot apply (its
+    /// `restrictDevices` applies the default device allow list: on v1 through the devices
+    /// controller, on unified v2 as an eBPF device program attached to the scope
+    /// (``restrictDevices(ofGroup:)``). Limits a host cannot apply (its
     /// pids or memory controller is not mounted, or not offered to v2 groups) are left out.
     public static func join(
         tag: SecurityTag,
@@ -103,6 +103,10 @@ public struct TrackingGroup: Sendable {
                 enablesControllers: isUnified
             )
             do {
+                if isUnified && restrictDevices {
+                    try Self.restrictDevices(ofGroup: scope)
+                    group.restrictsDevices = true
+                }
                 try movePid(pid, into: scope)
             } catch {
                 _ = rmdir(scope)
@@ -141,6 +145,29 @@ public struct TrackingGroup: Sendable {
             for name in groupNames(in: directory, of: snapName) {
                 removeIfEmpty("\(directory)/\(name)")
             }
+        }
+    }
+
+    /// Attaches to the v2 group at `directory` an eBPF device program allowing exactly
+    /// ``defaultDeviceRules()``: its processes get EPERM opening any other device node.
+    public static func restrictDevices(ofGroup directory: String) throws(SandboxError) {
+        var rules: [csnap_device_rule] = []
+        for rule in defaultDeviceRules() {
+            // "c MAJOR:MINOR rwm", with "*" for any minor.
+            let fields = rule.split(separator: " ")
+            let numbers = fields.count == 3 ? fields[1].split(separator: ":") : []
+            guard numbers.count == 2, let type = fields[0].utf8.first, let major = UInt32(numbers[0]) else {
+                throw SandboxError("cannot read the device rule \"\(rule)\"")
+            }
+            let minor = numbers[1] == "*" ? -1 : Int64(numbers[1]) ?? -2
+            guard minor >= -1 else { throw SandboxError("cannot read the device rule \"\(rule)\"") }
+            rules.append(csnap_device_rule(type: CChar(bitPattern: type), major: major, minor: minor))
+        }
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw SandboxError.system("opening the cgroup \(directory)") }
+        defer { close(descriptor) }
+        guard csnap_cgroup_attach_device_filter(descriptor, rules, rules.count) == 0 else {
+            throw SandboxError.system("attaching the device filter to \(directory)")
         }
     }
 
@@ -281,7 +308,7 @@ public struct TrackingGroup: Sendable {
     }
 
     /// Writes `text` to a cgroup file in one write(2), as the kernel wants it.
-    static func write(_ text: String, to path: String) throws(SandboxError) {
+    public static func write(_ text: String, to path: String) throws(SandboxError) {
         let descriptor = open(path, O_WRONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw SandboxError.system("opening \(path) to write \"\(text)\"") }
         defer { close(descriptor) }

@@ -50,7 +50,8 @@ struct CgroupTrackingTests {
     @Test("the probe is tracked and limited, isRunning follows it, and its groups are removed after")
     func trackingAndLimits() throws {
         let hierarchy = try TrackingGroup.detectHierarchy()
-        guard hierarchy != .unified else { return }  // device control on v2 is not built
+        // This test reads the v1 groups; the v2 device program has its own test below.
+        guard hierarchy != .unified else { return }
         let name = Self.uniqueName("cgprobe")
         defer { TrackingGroup.removeEmptyGroups(snapName: name) }
 
@@ -148,6 +149,27 @@ struct CgroupTrackingTests {
         }
         #expect(Set(seen).count == 3, "each launch has a scope of its own: \(seen)")
         #expect(try scopes(other).count == 1)
+    }
+
+    @Test("a v2 group's eBPF device program allows the default devices and denies the rest")
+    func deviceProgramOnV2() throws {
+        let hierarchy = try TrackingGroup.detectHierarchy()
+        let root = try #require(TrackingGroup.unifiedRoot(hierarchy), "no cgroup v2 tree on this host")
+        let group = root + "/" + Self.uniqueName("cgdevices")
+        #expect(mkdir(group, 0o755) == 0)
+        defer { rmdir(group) }
+        var actions = ["open", "/dev/kmsg", "open", "/dev/null", "open", "/dev/zero", "open", "/dev/ptmx"]
+        // A block device, when the host has one that root could otherwise open.
+        let loop = (0..<8).map { (index: Int) -> String in "/dev/loop\(index)" }.first { (path: String) in
+            access(path, F_OK) == 0
+        }
+        if let loop { actions += ["open", loop] }
+        let lines = try ConfinementProbe.run(["device-filter", group, "--"] + actions)
+        #expect(lines.first == "devices restricted")
+        // /dev/kmsg (c 1:11) and any block device are off the list; null, zero and ptmx are on it.
+        var expected = ["EPERM", "ok", "ok", "ok"]
+        if loop != nil { expected.append("EPERM") }
+        #expect(Array(lines.dropFirst()) == expected, "\(lines)")
     }
 
     @Test("a failed write names the file")

@@ -3,6 +3,7 @@
 //
 //   sandbox-probe landlock RULES-FILE HOME UID -- ACTION...
 //   sandbox-probe cgroup TAG PIDS-MAX|- MEMORY-MAX|- devices|no-devices -- ACTION...
+//   sandbox-probe device-filter V2-GROUP -- ACTION...   (the group must exist)
 //
 // Actions: write PATH, read PATH, list DIR, mkdir PATH, rename FROM TO, bind-tcp PORT,
 // connect-tcp PORT, connect-abstract NAME, kill-parent, kill PID, fork COUNT, open PATH
@@ -226,6 +227,17 @@ func cgroup(_ arguments: [String]) {
     }
 }
 
+func deviceFilter(_ arguments: [String]) {
+    guard arguments.count == 1 else { fail("device-filter V2-GROUP -- ACTION...") }
+    do {
+        try TrackingGroup.restrictDevices(ofGroup: arguments[0])
+        try TrackingGroup.write(String(getpid()), to: arguments[0] + "/cgroup.procs")
+        say("devices restricted")
+    } catch {
+        fail("\(error)")
+    }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let separator = arguments.firstIndex(of: "--"), let mode = arguments.first else {
     fail("usage: sandbox-probe landlock|cgroup ... -- ACTION...")
@@ -234,6 +246,7 @@ let setup = Array(arguments[1..<separator])
 switch mode {
 case "landlock": landlock(setup)
 case "cgroup": cgroup(setup)
+case "device-filter": deviceFilter(setup)
 case "none": break
 default: fail("unknown mode \(mode)")
 }
