@@ -24,6 +24,7 @@ extension SnapManager {
         let files: [ProfileFile]
         let programs = options.programs
         let scratch = paths.snapdStateDirectory
+        let limits = (pidsMax: options.appPidsMax, memoryMax: options.appMemoryMax)
         do {
             // Compiling the seccomp profiles runs snap-seccomp: not on a cooperative thread.
             files = try await Disk.run {
@@ -31,7 +32,8 @@ extension SnapManager {
                     info: info,
                     instanceName: name,
                     revision: setup.revision.description,
-                    confinement: confinement
+                    confinement: confinement,
+                    limits: limits
                 ) { (source, file) throws(SandboxError) in
                     try Self.compileSeccomp(source: source, named: file, programs: programs, scratch: scratch)
                 }

@@ -27,19 +27,28 @@ public final class SnapManager: Sendable {
         /// Where `snap-image` and `snap-seccomp` are, which read `.snap` files and compile
         /// seccomp profiles for the daemon: beside the running executable by default.
         public var programs: SystemPrograms
+        /// The most tasks (processes and threads) one confined app may have at once, across
+        /// all its running copies: a fork bomb stops there. Nil for no limit.
+        public var appPidsMax: Int?
+        /// The most memory, in bytes, one confined app may use. Nil for no limit.
+        public var appMemoryMax: Int?
 
         public init(
             snapProgram: String = "/usr/bin/snap",
             retainedRevisions: Int = 2,
             forceFuse: Bool = false,
             faults: FaultPlan = FaultPlan(),
-            programs: SystemPrograms = .besideExecutable()
+            programs: SystemPrograms = .besideExecutable(),
+            appPidsMax: Int? = 8192,
+            appMemoryMax: Int? = nil
         ) {
             self.snapProgram = snapProgram
             self.retainedRevisions = retainedRevisions
             self.forceFuse = forceFuse
             self.faults = faults
             self.programs = programs
+            self.appPidsMax = appPidsMax
+            self.appMemoryMax = appMemoryMax
         }
     }
 

@@ -41,6 +41,8 @@ public enum SecurityProfiles {
     ///   - instanceName: `NAME` or `NAME_KEY`.
     ///   - revision: The revision (`x1`, `42`).
     ///   - confinement: What the programs run under (``SecurityTarget/confinement(of:devmode:)``).
+    ///   - limits: The pids and memory limits each program's tracking group gets (written
+    ///     into its launch description; nil for none).
     ///   - compileSeccomp: Compiles a seccomp profile source (its text and its file name,
     ///     `TAG.src`) to the `.bin2` file's bytes; the daemon runs `snap-seccomp compile`.
     ///     It is called once per distinct source.
@@ -52,6 +54,7 @@ public enum SecurityProfiles {
         instanceName: String,
         revision: String,
         confinement: LaunchDescription.Confinement,
+        limits: (pidsMax: Int?, memoryMax: Int?) = (nil, nil),
         compileSeccomp: (_ source: String, _ name: String) throws(SandboxError) -> [UInt8]
     ) throws(SandboxError) -> [ProfileFile] {
         let targets = try SecurityTarget.all(
@@ -78,8 +81,12 @@ public enum SecurityProfiles {
                 seccompBinary = try compileSeccomp(seccompSource, tag + ".src")
                 compiled[seccompSource] = seccompBinary
             }
+            var description = target.launchDescription
+            if confinement != .classic {
+                (description.pidsMax, description.memoryMax) = limits
+            }
             files += [
-                file(paths.sandboxDirectory, tag, .sandbox, Array(target.launchDescription.rendered().utf8)),
+                file(paths.sandboxDirectory, tag, .sandbox, Array(description.rendered().utf8)),
                 file(paths.seccompDirectory, tag + ".src", .seccompSource, Array(seccompSource.utf8)),
                 file(paths.seccompDirectory, tag + ".bin2", .seccompBinary, seccompBinary),
                 file(paths.landlockDirectory, tag, .landlock, Array(LandlockBackend.rules(for: target).utf8)),

@@ -33,7 +33,9 @@ struct SandboxRoot {
     /// Host directories, in mount order (docs/snap-confine.md lists them).
     var binds: [Bind] {
         let host = ["/dev", "/etc", "/home", "/root", "/proc", "/sys", "/var/tmp", "/run"]
-        let optional = ["/var/log", "/media", "/mnt", "/lib/modules"]
+        let optional = [
+            "/var/log", "/media", "/mnt", "/lib/modules", "/lib/firmware", "/usr/src", "/var/lib/extrausers",
+        ]
         return host.map { Bind(source: $0, target: $0, required: true) }
             + optional.map { Bind(source: $0, target: $0, required: false) }
             + [

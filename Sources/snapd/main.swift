@@ -8,7 +8,9 @@
 // (task kinds that fail, fail after their work, or wait two seconds first, for fault-injection runs),
 // SNAPD_PROGRAM_DIR (where snap-image and snap-seccomp are, which read .snap files and compile
 // seccomp profiles so that the daemon need not load squashfuse, libcrypto or libseccomp; the
-// directory of this program by default).
+// directory of this program by default), SNAPD_APP_PIDS_MAX and SNAPD_APP_MEMORY_MAX (the
+// tasks and bytes each confined app may use: 8192 tasks and no memory limit by default;
+// "none" for no limit).
 import Glibc
 import SnapLogging
 import SnapManager
@@ -22,11 +24,25 @@ func environment(_ name: String) -> String? {
 }
 
 let logger = Logger(label: "snapd", level: environment("SNAPD_DEBUG") == "1" ? .debug : .info)
+
+/// A limit from the environment: a positive number, "none", or the default when unset.
+func limit(_ name: String, default value: Int?) -> Int? {
+    guard let text = environment(name) else { return value }
+    if text == "none" { return nil }
+    guard let number = Int(text), number > 0 else {
+        logger.critical("\(name) must be a positive number or none, not \"\(text)\"")
+        exit(2)
+    }
+    return number
+}
+
 let options = SnapManager.Options(
     snapProgram: environment("SNAPD_SNAP_PROGRAM") ?? "/usr/bin/snap",
     forceFuse: environment("SNAPD_FORCE_FUSE") == "1",
     faults: FaultPlan(parsing: environment("SNAPD_INJECT_FAULTS") ?? ""),
-    programs: environment("SNAPD_PROGRAM_DIR").map(SystemPrograms.init(directory:)) ?? .besideExecutable()
+    programs: environment("SNAPD_PROGRAM_DIR").map(SystemPrograms.init(directory:)) ?? .besideExecutable(),
+    appPidsMax: limit("SNAPD_APP_PIDS_MAX", default: 8192),
+    appMemoryMax: limit("SNAPD_APP_MEMORY_MAX", default: nil)
 )
 do {
     let daemon = try SnapDaemon(paths: SnapPaths.fromEnvironment(), options: options, logger: logger)

@@ -1,4 +1,5 @@
 import Foundation
+import SnapManager
 import Testing
 
 private let buildDirectory = repositoryRoot + "/.build/debug"
@@ -53,9 +54,13 @@ struct ConfinedRunTests {
         let system: TestSystem
         let libexec: String
 
-        init(confinement: String = "strict", installFlags: [String] = []) async throws {
+        init(
+            confinement: String = "strict",
+            installFlags: [String] = [],
+            options: SnapManager.Options = SnapManager.Options()
+        ) async throws {
             system = try TestSystem(parent: "/var/lib")
-            try await system.start()
+            try await system.start(options)
             libexec = system.root + "/usr/lib/snapd"
             try FileManager.default.createDirectory(atPath: libexec, withIntermediateDirectories: true)
             for directory in ["/usr", "/usr/lib", "/usr/lib/snapd"] { chmod(system.root + directory, 0o755) }
@@ -217,6 +222,31 @@ struct ConfinedRunTests {
         for directory in ["/snap", "/snap/probe", "/snap/probe/x1"] {
             #expect(stat(home + directory, &info) == 0 && info.st_uid == uid && info.st_mode & 0o777 == 0o700)
         }
+        try await fixture.finish()
+    }
+
+    @Test("the app's tracking groups carry the daemon's pids and memory limits")
+    func limits() async throws {
+        var options = SnapManager.Options()
+        options.appPidsMax = 48
+        options.appMemoryMax = 64 << 20
+        let fixture = try await Fixture(options: options)
+        let run = try await fixture.probe(["cgroup"])
+        #expect(run.status == 0, "\(run)")
+        // The app's groups outlive it until the snap is removed: read them from the host.
+        func read(_ path: String) -> String? {
+            (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(run.stdout.contains(":pids:/snap.probe.probe"), "\(run)")
+        #expect(read("/sys/fs/cgroup/pids/snap.probe.probe/pids.max") == "48")
+        if access("/sys/fs/cgroup/memory/cgroup.procs", F_OK) == 0 {
+            #expect(read("/sys/fs/cgroup/memory/snap.probe.probe/memory.limit_in_bytes") == "67108864")
+        }
+        let description = try String(
+            contentsOfFile: fixture.system.root + "/var/lib/snapd/sandbox/snap.probe.probe",
+            encoding: .utf8
+        )
+        #expect(description.contains("pids-max 48\n") && description.contains("memory-max 67108864\n"))
         try await fixture.finish()
     }
 
