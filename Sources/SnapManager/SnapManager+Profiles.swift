@@ -3,6 +3,7 @@ import SnapAPI
 import SnapPackage
 import SnapSandbox
 import SnapSecurity
+import SnapSystem
 import StateEngine
 
 /// The security files of a snap's programs (launch descriptions, seccomp, Landlock,
@@ -162,11 +163,48 @@ extension SnapManager {
     /// `before` that `after` lacks. On failure it puts `before` back as well as it can, so
     /// that a failed task leaves the files it found.
     private func replaceProfiles(_ before: [ProfileRecord], with after: [ProfileRecord]) throws {
+        let parser = appArmorParser()
         do {
+            // Profiles that go are taken out of the kernel while their files still say
+            // which they are; the new and changed ones are loaded once written.
+            try changeAppArmor(parser, "-R", records: Self.appArmor(before, notIn: after))
             try writeAndPrune(before, after)
+            try changeAppArmor(parser, "-r", records: Self.appArmor(after, notIn: before))
         } catch {
             try? writeAndPrune(after, before)
+            try? changeAppArmor(parser, "-r", records: Self.appArmor(before, notIn: []))
             throw error
+        }
+    }
+
+    /// The AppArmor profiles of `records` that `others` does not hold with the same contents.
+    private static func appArmor(_ records: [ProfileRecord], notIn others: [ProfileRecord]) -> [ProfileRecord] {
+        let same = Set(others.filter { $0.kind == .apparmor }.map { "\($0.path)\u{0}\($0.digest)" })
+        return records.filter { $0.kind == .apparmor && !same.contains("\($0.path)\u{0}\($0.digest)") }
+    }
+
+    /// The program that loads profiles into the kernel, when it has AppArmor.
+    private func appArmorParser() -> String? {
+        if let parser = options.appArmorParser { return parser }
+        guard AppArmorHost.isEnabled else { return nil }
+        return ["/sbin/apparmor_parser", "/usr/sbin/apparmor_parser"].first { access($0, X_OK) == 0 }
+    }
+
+    /// Runs `parser ACTION FILE` (`-r` replaces or loads, `-R` removes) for each record.
+    private func changeAppArmor(_ parser: String?, _ action: String, records: [ProfileRecord]) throws {
+        guard let parser, let slash = parser.lastIndex(of: "/") else { return }
+        let program = SystemPrograms(directory: String(parser[..<slash]))
+        let name = String(parser[parser.index(after: slash)...])
+        for record in records {
+            let file = paths.under(record.path)
+            let outcome = try program.run(name, [action, file])
+            guard outcome.status == 0 else {
+                let verb = action == "-R" ? "remove" : "load"
+                throw SnapManagerError(
+                    .internalError,
+                    "cannot \(verb) the AppArmor profile \(file): \(outcome.failure(program: name))"
+                )
+            }
         }
     }
 

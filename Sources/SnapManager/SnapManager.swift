@@ -32,6 +32,11 @@ public final class SnapManager: Sendable {
         public var appPidsMax: Int?
         /// The most memory, in bytes, one confined app may use. Nil for no limit.
         public var appMemoryMax: Int?
+        /// The program that loads AppArmor profiles into the kernel and takes them out
+        /// (`apparmor_parser -r FILE`, `-R FILE`). Nil to decide at each use: the system's
+        /// `apparmor_parser` when the kernel has AppArmor enabled, else none, and profiles
+        /// are only written.
+        public var appArmorParser: String?
 
         public init(
             snapProgram: String = "/usr/bin/snap",
@@ -40,7 +45,8 @@ public final class SnapManager: Sendable {
             faults: FaultPlan = FaultPlan(),
             programs: SystemPrograms = .besideExecutable(),
             appPidsMax: Int? = 8192,
-            appMemoryMax: Int? = nil
+            appMemoryMax: Int? = nil,
+            appArmorParser: String? = nil
         ) {
             self.snapProgram = snapProgram
             self.retainedRevisions = retainedRevisions
@@ -49,6 +55,7 @@ public final class SnapManager: Sendable {
             self.programs = programs
             self.appPidsMax = appPidsMax
             self.appMemoryMax = appMemoryMax
+            self.appArmorParser = appArmorParser
         }
     }
 

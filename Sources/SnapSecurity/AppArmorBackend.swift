@@ -2,8 +2,8 @@ import SnapPackage
 import SnapSandbox
 
 /// The AppArmor backend: one profile per program (`apparmor/profiles/TAG`), which the
-/// daemon would load with `apparmor_parser` where the kernel has AppArmor, and which is
-/// checked with `apparmor_parser -Q -K` (compile only) everywhere else.
+/// daemon loads with `apparmor_parser -r` (and takes out with `-R`) where the kernel has
+/// AppArmor, and which the tests check with `apparmor_parser -Q -K` (compile only).
 ///
 /// A strict or devmode program may read its base's programs and libraries and its own
 /// read-only snap, write its data directories, its private `/tmp`, its shared-memory and

@@ -139,6 +139,42 @@ struct ProfilesTests {
         await system.stop()
     }
 
+    @Test("where the kernel has AppArmor, profiles are loaded once written and removed before they go")
+    func appArmorLoading() async throws {
+        let system = try TestSystem()
+        // A stand-in for apparmor_parser that records its calls; the second variant refuses.
+        let log = system.root + "/parser.log"
+        let parser = system.root + "/apparmor_parser"
+        let refusing = system.root + "/refusing/apparmor_parser"
+        try FileManager.default.createDirectory(atPath: system.root + "/refusing", withIntermediateDirectories: true)
+        try "#!/bin/sh\necho \"$1 $2\" >>\(log)\n".write(toFile: parser, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\necho 'AppArmor parser error: syntax' >&2\nexit 1\n"
+            .write(toFile: refusing, atomically: true, encoding: .utf8)
+        chmod(parser, 0o755)
+        chmod(refusing, 0o755)
+        try await system.start(SnapManager.Options(appArmorParser: parser))
+        _ = try await system.installCoreAndHello()
+
+        let profiles = system.root + "/var/lib/snapd/apparmor/profiles/"
+        func calls() -> [String] {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        #expect(calls() == ["-r \(profiles)snap.hello.hello", "-r \(profiles)snap.hello.other"])
+        #expect(try await system.snap("remove", "hello").status == 0)
+        #expect(Array(calls().dropFirst(2)) == ["-R \(profiles)snap.hello.hello", "-R \(profiles)snap.hello.other"])
+        await system.stop()
+
+        // A profile the parser refuses fails the install, which leaves nothing behind.
+        try await system.start(SnapManager.Options(appArmorParser: refusing))
+        let before = system.diskState()
+        let install = try await system.snap("install", "--dangerous", system.root + "/tmp-snaps/hello_1.0_all.snap")
+        #expect(install.status == 1)
+        #expect(install.stderr.contains("cannot load the AppArmor profile \(profiles)snap.hello.hello"), "\(install)")
+        #expect(install.stderr.contains("AppArmor parser error: syntax"), "\(install)")
+        #expect(system.diskState() == before)
+        await system.stop()
+    }
+
     @Test("upgrade, revert, disable, enable and remove leave the files of the right revision")
     func lifecycle() async throws {
         let system = try TestSystem()
