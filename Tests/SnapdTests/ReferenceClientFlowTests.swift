@@ -106,6 +106,38 @@ struct ReferenceClientFlowTests {
         await system.stop()
     }
 
+    @Test("each user's data is copied to a new revision, kept per revision, and removed with the snap")
+    func userData() async throws {
+        let system = try TestSystem()
+        try await system.start()
+        let snaps = try await system.installCoreAndHello()
+        let root = system.root
+        let homes = [root + "/root", root + "/home/alice"]
+        for home in homes {
+            try FileManager.default.createDirectory(atPath: home + "/snap/hello/x1", withIntermediateDirectories: true)
+            try "notes of \(home)\n".write(toFile: home + "/snap/hello/x1/notes", atomically: true, encoding: .utf8)
+        }
+
+        let upgrade = try await system.snap("install", "--dangerous", "./hello_1.0_all.snap", in: snaps)
+        #expect(upgrade.status == 0, "\(upgrade)")
+        for home in homes {
+            let copied = try? String(contentsOfFile: home + "/snap/hello/x2/notes", encoding: .utf8)
+            #expect(copied == "notes of \(home)\n", "\(home)")
+            try "changed in x2\n".write(toFile: home + "/snap/hello/x2/notes", atomically: true, encoding: .utf8)
+        }
+        // A revert runs the old revision on its own data.
+        #expect(try await system.snap("revert", "hello").status == 0)
+        for home in homes {
+            #expect(try String(contentsOfFile: home + "/snap/hello/x1/notes", encoding: .utf8) == "notes of \(home)\n")
+        }
+
+        #expect(try await system.snap("remove", "hello").status == 0)
+        for home in homes {
+            #expect(!FileManager.default.fileExists(atPath: home + "/snap/hello"), "\(home)")
+        }
+        await system.stop()
+    }
+
     @Test("a snap whose base is missing fails naming the base, and leaves nothing behind")
     func missingBase() async throws {
         let system = try TestSystem()
