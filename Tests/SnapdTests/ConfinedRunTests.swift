@@ -147,6 +147,21 @@ struct ConfinedRunTests {
         }
     }
 
+    /// How many kernel log lines record an unshare(2) that a seccomp filter let through
+    /// with SECCOMP_RET_LOG (audit type 1326, syscall 272 on x86-64, action 0x7ffc0000).
+    static func loggedUnshares() throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/dmesg")
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").filter {
+            $0.contains("type=1326") && $0.contains(" syscall=272 ") && $0.contains("code=0x7ffc0000")
+        }.count
+    }
+
     static func lines(_ run: ClientRun) -> Set<String> { Set(run.stdout.split(separator: "\n").map(String.init)) }
 
     @Test("a strict app runs in its base with its data writable, the rest denied, and the kernel filters loaded")
@@ -320,8 +335,11 @@ struct ConfinedRunTests {
     @Test("devmode logs instead of denying; classic runs in the host's namespace with no filter")
     func devmodeAndClassic() async throws {
         let devmode = try await Fixture(confinement: "devmode", installFlags: ["--devmode"])
+        let loggedBefore = try Self.loggedUnshares()
         let run = try await devmode.probe(["unshare", "status", "write:/var/snap/probe/x1/file"])
         #expect(run.status == 0, "\(run)")
+        // The filter let unshare(2) through with SECCOMP_RET_LOG: the kernel logged it.
+        #expect(try Self.loggedUnshares() > loggedBefore, "no seccomp log line for unshare in the kernel log")
         #expect(
             Self.lines(run).isSuperset(of: ["unshare ok", "Seccomp: 2", "write /var/snap/probe/x1/file ok"]),
             "\(run)"
