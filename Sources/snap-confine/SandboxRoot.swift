@@ -70,6 +70,7 @@ struct SandboxRoot {
 
         try mountBase(on: scratch)
         try bindHostDirectories(into: scratch)
+        try bindBaseConfiguration(into: scratch)
         try mapInstanceDirectories(into: scratch)
         try bindLauncherDirectory(into: scratch)
 
@@ -116,6 +117,31 @@ struct SandboxRoot {
             }
             try System.mount(bind.source, on: target, flags: UInt(MS_BIND | MS_REC))
             try System.mount(nil, on: target, flags: UInt(MS_REC | MS_SLAVE))
+        }
+    }
+
+    /// The pieces of `/etc` that must match the base's programs rather than the host's:
+    /// name-service switch, alternatives, AppArmor files and certificates. The host's
+    /// `/etc/ssl` stays on a Debian-like host when the base is a `core` one, whose
+    /// certificate store layout it shares.
+    static let baseConfiguration = [
+        "/etc/alternatives", "/etc/nsswitch.conf", "/etc/apparmor", "/etc/apparmor.d", "/etc/ssl",
+    ]
+
+    /// Puts the base's copy of each of ``baseConfiguration`` over the host's `/etc` bound
+    /// in the sandbox, where both have it and of the same kind (directory or file).
+    /// Mounted inside the slave copy of `/etc`, nothing reaches the host.
+    func bindBaseConfiguration(into scratch: String) throws(SandboxError) {
+        guard let baseDirectory else { return }
+        let keepsHostCertificates = baseName.hasPrefix("core") && System.linkStatus("/etc/debian_version") != nil
+        for piece in Self.baseConfiguration {
+            if piece == "/etc/ssl" && keepsHostCertificates { continue }
+            guard let source = System.linkStatus(baseDirectory + piece),
+                let target = System.linkStatus(scratch + piece)
+            else { continue }
+            let kind = source.st_mode & S_IFMT
+            guard kind == target.st_mode & S_IFMT, kind == S_IFDIR || kind == S_IFREG else { continue }
+            try System.mount(baseDirectory + piece, on: scratch + piece, flags: UInt(MS_BIND | MS_REC))
         }
     }
 

@@ -35,6 +35,8 @@ final class LaunchTests: XCTestCase {
             test -d /var/lib/snapd/sandbox && echo state-dir
             test -e /var/lib/snapd/hostfs/usr/bin/dpkg || echo host-root-detached
             echo "PATH=$PATH TMPDIR=$TMPDIR"
+            head -1 /etc/nsswitch.conf
+            test -e /etc/debian_version && echo host-etc
             """
         )
         XCTAssertEqual(output.status, 0, "\(output)")
@@ -43,8 +45,12 @@ final class LaunchTests: XCTestCase {
             [
                 "base-root", "no-host-usr", "snap-exec-bound", "x1", "name: \(snap.name)", "data-dir", "state-dir",
                 "host-root-detached", "PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/games TMPDIR=/tmp",
+                // The host's /etc, with the base's name-service switch over it.
+                "# the busybox base: files only", "host-etc",
             ]
         )
+        let hostSwitch = try String(contentsOfFile: "/etc/nsswitch.conf", encoding: .utf8)
+        XCTAssertFalse(hostSwitch.hasPrefix("# the busybox base"), "the host's own file must be untouched")
         XCTAssertTrue(
             FileManager.default.fileExists(atPath: "/usr/bin/dpkg"),
             "the host-only file must exist on the host"
