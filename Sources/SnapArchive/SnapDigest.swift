@@ -1,5 +1,6 @@
 import CCrypto
 import Glibc
+import SnapPackage
 
 /// The SHA3-384 digest and size of a `.snap` file, as store assertions carry them
 /// (`snap-sha3-384`, `snap-size`).
@@ -22,16 +23,7 @@ public struct SnapDigest: Equatable, Hashable, Sendable {
     public var base64URL: String { Base64URL.encode(bytes) }
 
     /// The digest in lower-case hexadecimal, as `openssl dgst -sha3-384` prints it.
-    public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
+    public var hex: String { Hex.encode(bytes) }
 
     /// Hashes the file at `path` in 1 MiB chunks, so memory stays constant whatever its size.
     ///

@@ -60,18 +60,7 @@ extension SnapManager {
         let sourcePath = directory + "/" + name
         let outputPath = directory + "/" + name + ".bin2"
         // Whatever a failing run left in the directory goes with it.
-        defer {
-            if let stream = opendir(directory) {
-                while let entry = readdir(stream) {
-                    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                    }
-                    if name != "." && name != ".." { unlink(directory + "/" + name) }
-                }
-                closedir(stream)
-            }
-            rmdir(directory)
-        }
+        defer { try? FileSystem().removeTree(at: directory) }
         try writeTemporary(sourcePath, Array(source.utf8))
         let outcome: SystemPrograms.Outcome
         do {

@@ -21,7 +21,9 @@ struct ProgramFailureTests {
         missing: String? = nil,
         _ scripts: [String: String] = [:]
     ) throws -> SystemPrograms {
+        // Each call starts from an empty directory: the previous case's programs go.
         let directory = system.root + "/programs"
+        try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let built = SystemPrograms.besideExecutable()
         for name in ["snap-image", "snap-seccomp"] {
@@ -46,6 +48,24 @@ struct ProgramFailureTests {
         programs: SystemPrograms? = nil,
         failingTask: String? = nil,
         _ messages: String...
+    ) async throws {
+        try await expectRefused(
+            system,
+            file,
+            in: directory,
+            programs: programs,
+            failingTask: failingTask,
+            messages: messages
+        )
+    }
+
+    private func expectRefused(
+        _ system: TestSystem,
+        _ file: String,
+        in directory: String,
+        programs: SystemPrograms? = nil,
+        failingTask: String? = nil,
+        messages: [String]
     ) async throws {
         await system.stop()
         var options = SnapManager.Options()
@@ -105,30 +125,15 @@ struct ProgramFailureTests {
         let snaps = try await system.installCoreAndHello(hello: false)
         let file = "./hello_1.0_all.snap"
 
-        try await expectRefused(
-            system,
-            file,
-            in: snaps,
-            programs: try programs(in: system, missing: "snap-image"),
-            "cannot run snap-image",
-            "No such file or directory"
-        )
-        try FileManager.default.removeItem(atPath: system.root + "/programs")
-        try await expectRefused(
-            system,
-            file,
-            in: snaps,
-            programs: try programs(in: system, ["snap-image": "kill -SEGV $$"]),
-            "snap-image was killed by signal 11"
-        )
-        try FileManager.default.removeItem(atPath: system.root + "/programs")
-        try await expectRefused(
-            system,
-            file,
-            in: snaps,
-            programs: try programs(in: system, ["snap-image": "echo 'partial output'; exit 3"]),
-            "snap-image exited with status 3"
-        )
+        let cases: [(missing: String?, scripts: [String: String], messages: [String])] = [
+            ("snap-image", [:], ["cannot run snap-image", "No such file or directory"]),
+            (nil, ["snap-image": "kill -SEGV $$"], ["snap-image was killed by signal 11"]),
+            (nil, ["snap-image": "echo 'partial output'; exit 3"], ["snap-image exited with status 3"]),
+        ]
+        for (missing, scripts, messages) in cases {
+            let programs = try programs(in: system, missing: missing, scripts)
+            try await expectRefused(system, file, in: snaps, programs: programs, messages: messages)
+        }
         await system.stop()
     }
 
@@ -148,7 +153,6 @@ struct ProgramFailureTests {
             "cannot generate the security profiles of snap \"hello\"",
             "cannot run snap-seccomp to compile snap.hello.hello.src"
         )
-        try FileManager.default.removeItem(atPath: system.root + "/programs")
         try await expectRefused(
             system,
             file,
@@ -160,7 +164,6 @@ struct ProgramFailureTests {
             failingTask: "setup-profiles",
             "snap.hello.hello.src:7: unknown syscall argument token"
         )
-        try FileManager.default.removeItem(atPath: system.root + "/programs")
         // No temporary source or filter is left behind either.
         let state = system.root + "/var/lib/snapd"
         func scratch() throws -> [String] {

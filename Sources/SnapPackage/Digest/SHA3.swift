@@ -9,12 +9,7 @@ public enum SHA3 {
 
     /// The lower-case hex SHA3-384 digest of `message`, as `openssl dgst -sha3-384` prints it.
     public static func sha384Hex(_ message: some Collection<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for byte in sha384(message) {
-            text += [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]]
-        }
-        return String(decoding: text, as: UTF8.self)
+        Hex.encode(sha384(message))
     }
 
     /// The sponge: absorbs `rate`-byte blocks of the padded message (SHA3's `01` suffix,
